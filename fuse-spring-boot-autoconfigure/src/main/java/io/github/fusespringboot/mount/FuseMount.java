@@ -1,0 +1,753 @@
+// One managed mount: mounting, serving on engine-owned threads, and the bounded unmount escalation.
+package io.github.fusespringboot.mount;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.fusespringboot.mount.natives.Errno;
+import io.github.fusespringboot.mount.natives.FuseSession;
+import io.github.fusespringboot.mount.natives.FuseSession.RequestBuffer;
+import io.github.fusespringboot.mount.natives.Native;
+import io.github.fusespringboot.mount.natives.NativeCallException;
+import io.github.fusespringboot.mount.natives.SessionCallbacks;
+import jnr.ffi.Pointer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import ru.serce.jnrfuse.FuseFS;
+
+/**
+ * A filesystem mounted by the engine: its name, directory, state and filesystem. Closing it unmounts
+ * it, within the unmount timeout whatever the filesystem does. Obtained from
+ * {@link MountManager#mount(MountSpec)}.
+ */
+public final class FuseMount implements AutoCloseable {
+
+    private static final Logger logger = LoggerFactory.getLogger(FuseMount.class);
+
+    /** Every mount's source in the mount table starts with this, followed by the mount's name. */
+    public static final String SOURCE_PREFIX = "fuse-spring-boot:";
+
+    /** The filesystem type every mount of ours has in the mount table. */
+    public static final String TYPE = "fuse.fuse-spring-boot";
+
+    static final String DEVICE = "/dev/fuse";
+
+    /** After an abort, how long the serving threads get to notice before they are given up on. */
+    static final Duration ABORT_GRACE = Duration.ofSeconds(2);
+
+    private final MountSpec spec;
+
+    private final MountManager manager;
+
+    private final CallbackErrorLog errors;
+
+    private final Callbacks callbacks = new Callbacks();
+
+    private volatile MountState state = MountState.MOUNTING;
+
+    private volatile Throwable failure;
+
+    private volatile Instant since = Instant.now();
+
+    private volatile Path target;
+
+    private volatile Path createdDirectory;
+
+    private volatile FuseSession session;
+
+    private volatile int connectionId = -1;
+
+    private volatile boolean allowOther;
+
+    private volatile boolean kernelMounted;
+
+    private final AtomicInteger workers = new AtomicInteger();
+
+    private final AtomicInteger idleWorkers = new AtomicInteger();
+
+    private final AtomicInteger threadNumbers = new AtomicInteger();
+
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+
+    private final CompletableFuture<Void> loopEnded = new CompletableFuture<>();
+
+    private final CompletableFuture<Void> mountDone = new CompletableFuture<>();
+
+    private final CompletableFuture<Void> unmountDone = new CompletableFuture<>();
+
+    private final AtomicBoolean unmountStarted = new AtomicBoolean();
+
+    private volatile int loopErrno;
+
+    FuseMount(MountSpec spec, MountManager manager) {
+        this.spec = spec;
+        this.manager = manager;
+        this.errors = new CallbackErrorLog(spec.name());
+        this.target = spec.mountPoint();
+    }
+
+    /** The mount's name, unique within its manager. */
+    public String name() {
+        return this.spec.name();
+    }
+
+    /** The directory the filesystem is mounted on (symbolic links resolved once validated). */
+    public Path mountPoint() {
+        return this.target;
+    }
+
+    /** The filesystem being served. */
+    public FuseFS filesystem() {
+        return this.spec.filesystem();
+    }
+
+    /** The specification this mount was made from. */
+    public MountSpec spec() {
+        return this.spec;
+    }
+
+    /** The current state. */
+    public MountState state() {
+        return this.state;
+    }
+
+    /** Why the mount failed, when its state is FAILED. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(this.failure);
+    }
+
+    /** When the mount entered its current state. */
+    public Instant since() {
+        return this.since;
+    }
+
+    /** The kernel's FUSE connection id (fusectl), or -1 before the mount exists. */
+    public int connectionId() {
+        return this.connectionId;
+    }
+
+    /** Whether any thread is still serving this mount's requests. */
+    public boolean isServing() {
+        return this.workers.get() > 0;
+    }
+
+    /** How many threads serve this mount now. */
+    public int servingThreads() {
+        return this.workers.get();
+    }
+
+    /** How many filesystem callbacks have thrown so far. */
+    public long callbackErrors() {
+        return this.errors.total();
+    }
+
+    /** The identity this mount has in the mount table. */
+    public String source() {
+        return SOURCE_PREFIX + this.spec.name();
+    }
+
+    private void state(MountState newState) {
+        this.state = newState;
+        this.since = Instant.now();
+    }
+
+    // ------------------------------------------------------------------ mounting
+
+    void mount() {
+        long started = System.nanoTime();
+        try {
+            MountOptions options = parseOptions();
+            this.allowOther = options.allowOther();
+            prepareMountPoint(options);
+            int fd = openDevice();
+            this.session = createSession(fd, options);
+            mountSystemCall(fd, options);
+            this.connectionId = MountTable.read()
+                .find(this.target)
+                .filter((entry) -> entry.source().equals(source()))
+                .map(MountTable.Entry::connectionId)
+                .orElse(-1);
+            startWorker();
+            awaitInit(started);
+            state(MountState.MOUNTED);
+            logger.debug("Mounted '{}' on {} in {} us", name(), this.target, (System.nanoTime() - started) / 1000);
+        }
+        catch (FuseMountException ex) {
+            this.failure = ex;
+            state(MountState.FAILED);
+            throw ex;
+        }
+        catch (RuntimeException | Error ex) {
+            if (this.kernelMounted) {
+                abandonAfterMount();
+            }
+            else {
+                undo();
+            }
+            FuseMountException failure = fail(MountPhase.MOUNT, 0, "unexpected error: " + ex, null, ex);
+            this.failure = failure;
+            state(MountState.FAILED);
+            throw failure;
+        }
+        finally {
+            this.mountDone.complete(null);
+        }
+    }
+
+    private MountOptions parseOptions() {
+        if (!MountSpec.NAME.matcher(this.spec.name()).matches()) {
+            throw fail(MountPhase.VALIDATE, 0, "the name '" + this.spec.name() + "' is not usable",
+                    "Use letters, digits, '.', '_' and '-' (at most 100), starting with a letter or digit", null);
+        }
+        if (this.spec.mountTimeout().isNegative() || this.spec.mountTimeout().isZero()
+                || this.spec.unmountTimeout().isNegative() || this.spec.unmountTimeout().isZero()) {
+            throw fail(MountPhase.VALIDATE, 0, "timeouts must be positive (mount " + this.spec.mountTimeout()
+                    + ", unmount " + this.spec.unmountTimeout() + ")", null, null);
+        }
+        if (this.spec.maxThreads() < 1) {
+            throw fail(MountPhase.VALIDATE, 0, "maxThreads must be at least 1, not " + this.spec.maxThreads(), null,
+                    null);
+        }
+        try {
+            return MountOptions.parse(this.spec.options(), this.spec.readOnly());
+        }
+        catch (IllegalArgumentException ex) {
+            throw fail(MountPhase.VALIDATE, 0, ex.getMessage(),
+                    "See README 'Mount options' for the options the engine accepts", null);
+        }
+    }
+
+    private void prepareMountPoint(MountOptions options) {
+        Path requested = this.spec.mountPoint();
+        if (!requested.isAbsolute()) {
+            throw fail(MountPhase.VALIDATE, 0, "the mount point '" + requested + "' is not an absolute path",
+                    "Give an absolute path, e.g. /srv/fuse/" + name(), null);
+        }
+        Path path = requested.normalize();
+        this.target = path;
+        checkNotSystemDirectory(path);
+        MountTable table = MountTable.read();
+        checkNotMountPoint(table, path);
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            if (!this.spec.createMountPoint()) {
+                throw fail(MountPhase.VALIDATE, Errno.ENOENT, "the mount point does not exist",
+                        "Create the directory, or let the engine create it (createMountPoint)", null);
+            }
+            createMountPoint(path);
+        }
+        Path real;
+        try {
+            real = path.toRealPath();
+        }
+        catch (IOException ex) {
+            throw fail(MountPhase.VALIDATE, 0, "cannot resolve the mount point: " + ex, null, ex);
+        }
+        if (!Files.isDirectory(real)) {
+            throw fail(MountPhase.VALIDATE, Errno.ENOTDIR, "the mount point is not a directory",
+                    "Point it at a directory", null);
+        }
+        if (!real.equals(path)) {
+            checkNotSystemDirectory(real);
+            checkNotMountPoint(table, real);
+            this.target = real;
+        }
+        if (!options.nonEmpty()) {
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(real)) {
+                if (entries.iterator().hasNext()) {
+                    throw fail(MountPhase.VALIDATE, 0, "the mount point is not empty (the mount would hide its files)",
+                            "Empty it, choose another directory, or pass the option 'nonempty'", null);
+                }
+            }
+            catch (IOException ex) {
+                throw fail(MountPhase.VALIDATE, 0, "cannot list the mount point: " + ex, null, ex);
+            }
+        }
+        warnIfWorldWritable(real);
+    }
+
+    private void checkNotSystemDirectory(Path path) {
+        if (!this.spec.allowSystemDirectory() && SystemDirectories.isProtected(path)) {
+            throw fail(MountPhase.VALIDATE, 0, path + " is a system directory",
+                    "Mount below a directory of your own (e.g. /srv/fuse or /mnt), or allow system directories explicitly",
+                    null);
+        }
+    }
+
+    private void checkNotMountPoint(MountTable table, Path path) {
+        table.find(path).ifPresent((entry) -> {
+            throw fail(MountPhase.VALIDATE, Errno.EBUSY, "the directory is already a mount point (type " + entry.type()
+                    + ", source " + entry.source() + ")", "Unmount it first (umount " + path
+                    + "), or choose another directory", null);
+        });
+    }
+
+    private void createMountPoint(Path path) {
+        Path topmostMissing = path;
+        for (Path parent = path.getParent(); parent != null && !Files.exists(parent); parent = parent.getParent()) {
+            topmostMissing = parent;
+        }
+        try {
+            Files.createDirectories(path);
+            this.createdDirectory = topmostMissing;
+        }
+        catch (FileAlreadyExistsException ex) {
+            throw fail(MountPhase.VALIDATE, Errno.ENOTDIR, "the mount point exists and is not a directory", null, ex);
+        }
+        catch (IOException ex) {
+            throw fail(MountPhase.VALIDATE, 0, "cannot create the mount point: " + ex, null, ex);
+        }
+    }
+
+    private void warnIfWorldWritable(Path path) {
+        try {
+            if (Files.getPosixFilePermissions(path).contains(PosixFilePermission.OTHERS_WRITE)) {
+                logger.warn("FUSE mount '{}': mount point {} is world-writable; anyone can swap it for a link before "
+                        + "the next mount", name(), path);
+            }
+        }
+        catch (IOException | UnsupportedOperationException ex) {
+            // only a warning
+        }
+    }
+
+    private int openDevice() {
+        try {
+            return Native.openFuseDevice(DEVICE);
+        }
+        catch (NativeCallException ex) {
+            undo();
+            int errno = ex.errno();
+            if (errno == Errno.ENOENT) {
+                throw fail(MountPhase.OPEN_DEVICE, errno, DEVICE + " does not exist",
+                        "Load the fuse kernel module (modprobe fuse); in a container pass the device "
+                                + "(docker run --device /dev/fuse --cap-add SYS_ADMIN)", ex);
+            }
+            if (errno == Errno.EACCES || errno == Errno.EPERM) {
+                throw fail(MountPhase.OPEN_DEVICE, errno, "not allowed to open " + DEVICE,
+                        "The default direct mount needs root or CAP_SYS_ADMIN and access to /dev/fuse "
+                                + "(containers: --device /dev/fuse --cap-add SYS_ADMIN)", ex);
+            }
+            if (errno == Errno.ENODEV || errno == 6 /* ENXIO */) {
+                throw fail(MountPhase.OPEN_DEVICE, errno, "the kernel has no FUSE driver behind " + DEVICE,
+                        "Load the fuse kernel module (modprobe fuse)", ex);
+            }
+            throw fail(MountPhase.OPEN_DEVICE, errno, "cannot open " + DEVICE, null, ex);
+        }
+        catch (IllegalStateException ex) {
+            undo();
+            throw fail(MountPhase.OPEN_DEVICE, 0, "native calls are not available: " + ex.getMessage(),
+                    "The engine needs Linux with a working jnr-ffi", ex);
+        }
+    }
+
+    private FuseSession createSession(int fd, MountOptions options) {
+        try {
+            return FuseSession.create(fd, options.libraryOptions(), this.spec.filesystem(), this.callbacks);
+        }
+        catch (IllegalStateException ex) {
+            undo();
+            throw fail(MountPhase.SESSION, 0, "libfuse2 is not available: " + ex.getMessage(),
+                    "Install libfuse2 (Debian/Ubuntu: apt-get install libfuse2; Fedora/RHEL: dnf install fuse-libs)", ex);
+        }
+        catch (NativeCallException ex) {
+            undo();
+            throw fail(MountPhase.SESSION, ex.errno(), ex.getMessage(), "Check the mount's FUSE options", ex);
+        }
+    }
+
+    private void mountSystemCall(int fd, MountOptions options) {
+        String data = "fd=" + fd + ",rootmode=40000,user_id=" + Native.effectiveUid() + ",group_id="
+                + Native.effectiveGid() + (options.kernelData().isEmpty() ? "" : "," + options.kernelData());
+        try {
+            Native.mount(source(), this.target.toString(), TYPE, options.flags(), data);
+            this.kernelMounted = true;
+        }
+        catch (NativeCallException ex) {
+            this.session.destroy();
+            this.session = null;
+            undo();
+            int errno = ex.errno();
+            if (errno == Errno.EPERM) {
+                throw fail(MountPhase.MOUNT, errno, "mount(2) is not permitted",
+                        "Direct mount needs root or CAP_SYS_ADMIN (containers: --device /dev/fuse --cap-add "
+                                + "SYS_ADMIN); the engine never falls back to fusermount on its own",
+                        ex);
+            }
+            if (errno == Errno.ENODEV) {
+                throw fail(MountPhase.MOUNT, errno, "the kernel does not know the filesystem type fuse",
+                        "Load the fuse kernel module (modprobe fuse)", ex);
+            }
+            if (errno == Errno.EINVAL) {
+                throw fail(MountPhase.MOUNT, errno, "the kernel rejected the mount data '" + data + "'",
+                        "Check the mount's kernel options (allow_other, default_permissions, max_read)", ex);
+            }
+            throw fail(MountPhase.MOUNT, errno, "mount(2) failed", null, ex);
+        }
+    }
+
+    private void awaitInit(long startedNanos) {
+        long remaining = this.spec.mountTimeout().toNanos() - (System.nanoTime() - startedNanos);
+        try {
+            this.ready.get(Math.max(remaining, 0), TimeUnit.NANOSECONDS);
+        }
+        catch (TimeoutException ex) {
+            abandonAfterMount();
+            throw fail(MountPhase.INIT, 0, "the filesystem did not answer the kernel's INIT within "
+                    + this.spec.mountTimeout(), "Check the filesystem's init(); raise the mount timeout if it is slow",
+                    null);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            abandonAfterMount();
+            throw fail(MountPhase.INIT, 0, "interrupted while waiting for INIT", null, ex);
+        }
+        catch (ExecutionException ex) {
+            abandonAfterMount();
+            Throwable cause = ex.getCause();
+            int errno = (cause instanceof LoopEndedException ended) ? ended.errno : 0;
+            throw fail(MountPhase.INIT, errno, cause.getMessage(), null, cause);
+        }
+    }
+
+    /** Undoes a mount that reached mount(2) but did not become ready. Bounded. */
+    private void abandonAfterMount() {
+        Native.umount2(this.target.toString(), Native.MNT_DETACH | Native.UMOUNT_NOFOLLOW);
+        if (!awaitLoopEnd(this.spec.unmountTimeout())) {
+            FuseConnections.abort(this.connectionId);
+            awaitLoopEnd(ABORT_GRACE);
+        }
+        finishSession();
+        undo();
+    }
+
+    /** Removes what mounting created before mount(2): the directories the engine made. */
+    private void undo() {
+        Path created = this.createdDirectory;
+        if (created == null) {
+            return;
+        }
+        this.createdDirectory = null;
+        for (Path dir = this.spec.mountPoint().normalize(); dir != null; dir = dir.getParent()) {
+            try {
+                Files.deleteIfExists(dir);
+            }
+            catch (IOException ex) {
+                logger.debug("Could not remove {}: {}", dir, ex.toString());
+                return;
+            }
+            if (dir.equals(created)) {
+                return;
+            }
+        }
+    }
+
+    private FuseMountException fail(MountPhase phase, int errno, String problem, String action, Throwable cause) {
+        return new FuseMountException(name(), this.target, phase, errno, problem, action, cause);
+    }
+
+    // ------------------------------------------------------------------ serving
+
+    private void startWorker() {
+        this.workers.incrementAndGet();
+        int number = this.threadNumbers.incrementAndGet();
+        String threadName = LoopThreads.SERVING_PREFIX + name() + ((number > 1) ? "#" + number : "");
+        try {
+            this.manager.loopThreads().start(threadName, this::serve);
+        }
+        catch (RuntimeException ex) {
+            workerEnded();
+            throw ex;
+        }
+    }
+
+    private void serve() {
+        FuseSession session = this.session;
+        RequestBuffer buffer = session.buffer();
+        try {
+            while (true) {
+                this.idleWorkers.incrementAndGet();
+                int length = session.receive(buffer);
+                int stillIdle = this.idleWorkers.decrementAndGet();
+                if (length < 0) {
+                    int errno = -length;
+                    if (errno == Errno.EINTR || errno == Errno.EAGAIN || errno == Errno.ENOENT) {
+                        continue;
+                    }
+                    if (errno != Errno.ENODEV && errno != Errno.ECONNABORTED) {
+                        this.loopErrno = errno;
+                        logger.warn("FUSE mount '{}': reading {} failed with {}; the mount stops serving", name(),
+                                DEVICE, Errno.describe(errno));
+                    }
+                    return;
+                }
+                boolean init = !this.ready.isDone() && FuseSession.isInit(buffer);
+                if (stillIdle == 0 && this.spec.multithreaded() && this.workers.get() < this.spec.maxThreads()) {
+                    startWorker();
+                }
+                session.process(buffer, length);
+                if (init) {
+                    Throwable initError = this.callbacks.initError;
+                    if (initError != null) {
+                        this.ready.completeExceptionally(initError);
+                    }
+                    else {
+                        this.ready.complete(null);
+                    }
+                }
+            }
+        }
+        catch (Throwable ex) {
+            this.loopErrno = Errno.EIO;
+            logger.error("FUSE mount '{}': serving thread failed", name(), ex);
+        }
+        finally {
+            workerEnded();
+        }
+    }
+
+    private void workerEnded() {
+        if (this.workers.decrementAndGet() == 0) {
+            this.ready.completeExceptionally(new LoopEndedException(this.loopErrno));
+            this.loopEnded.complete(null);
+        }
+    }
+
+    private boolean awaitLoopEnd(Duration timeout) {
+        if (this.workers.get() == 0) {
+            return true;
+        }
+        try {
+            this.loopEnded.get(Math.max(timeout.toNanos(), 0), TimeUnit.NANOSECONDS);
+            return true;
+        }
+        catch (TimeoutException ex) {
+            return false;
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        catch (ExecutionException ex) {
+            return true;
+        }
+    }
+
+    private void finishSession() {
+        FuseSession session = this.session;
+        if (session != null && this.workers.get() == 0) {
+            session.destroy();
+        }
+    }
+
+    // ------------------------------------------------------------------ unmounting
+
+    /** Unmounts within the mount's unmount timeout. Idempotent; safe from any thread. */
+    public void unmount() {
+        unmount(this.spec.unmountTimeout());
+    }
+
+    /**
+     * Unmounts: {@code umount2}, retried while busy for half the timeout, then a lazy detach, then,
+     * if the serving threads have not ended when the timeout is spent, an abort of the connection.
+     * Returns within the timeout plus {@link #ABORT_GRACE}.
+     * @throws FuseMountException when the serving threads did not end even after the abort
+     */
+    public void unmount(Duration timeout) {
+        awaitQuietly(this.mountDone, this.spec.mountTimeout().plus(timeout));
+        if (this.state != MountState.MOUNTED) {
+            if (this.unmountStarted.get()) {
+                awaitQuietly(this.unmountDone, timeout.plus(ABORT_GRACE));
+                rethrowUnmountFailure();
+            }
+            return;
+        }
+        if (!this.unmountStarted.compareAndSet(false, true)) {
+            awaitQuietly(this.unmountDone, timeout.plus(ABORT_GRACE));
+            rethrowUnmountFailure();
+            return;
+        }
+        long started = System.nanoTime();
+        state(MountState.UNMOUNTING);
+        FuseMountException error = null;
+        try {
+            error = escalate(timeout, started);
+        }
+        catch (RuntimeException | Error ex) {
+            error = fail(MountPhase.UNMOUNT, 0, "unexpected error: " + ex, null, ex);
+        }
+        finally {
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            if (error == null) {
+                state(MountState.UNMOUNTED);
+                this.manager.unmounted(this, took);
+            }
+            else {
+                this.failure = error;
+                state(MountState.FAILED);
+                this.manager.unmountFailed(this, error, took);
+            }
+            this.unmountDone.complete(null);
+        }
+        if (error != null && this.state == MountState.FAILED && this.session != null
+                && !this.session.isDestroyed()) {
+            throw error;
+        }
+    }
+
+    private FuseMountException escalate(Duration timeout, long started) {
+        String path = this.target.toString();
+        long deadline = started + timeout.toNanos();
+        long busyUntil = started + timeout.toNanos() / 2;
+        int errno = Native.umount2(path, Native.UMOUNT_NOFOLLOW);
+        long backoffMillis = 1;
+        while (errno == Errno.EBUSY && System.nanoTime() < busyUntil) {
+            sleepQuietly(Math.min(backoffMillis, Math.max(1, (busyUntil - System.nanoTime()) / 1_000_000)));
+            backoffMillis = Math.min(backoffMillis * 2, 100);
+            errno = Native.umount2(path, Native.UMOUNT_NOFOLLOW);
+        }
+        if (errno == Errno.EBUSY) {
+            logger.warn("FUSE mount '{}' on {} is still busy after {} ms; detaching it lazily", name(), path,
+                    timeout.toMillis() / 2);
+            errno = Native.umount2(path, Native.MNT_DETACH | Native.UMOUNT_NOFOLLOW);
+        }
+        if (errno == Errno.EINVAL || errno == Errno.ENOENT) {
+            logger.warn("FUSE mount '{}' on {} was no longer mounted (unmounted from outside?)", name(), path);
+        }
+        else if (errno != 0) {
+            logger.warn("FUSE mount '{}': umount2({}) failed with {}", name(), path, Errno.describe(errno));
+        }
+        if (!awaitLoopEnd(Duration.ofNanos(deadline - System.nanoTime()))) {
+            boolean aborted = FuseConnections.abort(this.connectionId);
+            logger.warn("FUSE mount '{}' on {} did not end within {}; {} its FUSE connection {}", name(), path, timeout,
+                    aborted ? "aborted" : "could not abort", this.connectionId);
+            if (!awaitLoopEnd(ABORT_GRACE)) {
+                return fail(MountPhase.UNMOUNT, 0,
+                        "its serving threads are still inside the filesystem after the connection was aborted "
+                                + "(a callback that never returns); the session is left allocated",
+                        "Fix the filesystem callback that blocks; the threads are named " + LoopThreads.SERVING_PREFIX
+                                + name(),
+                        null);
+            }
+        }
+        finishSession();
+        undo();
+        return null;
+    }
+
+    private void rethrowUnmountFailure() {
+        if (this.state == MountState.FAILED && this.failure instanceof FuseMountException ex
+                && ex.phase() == MountPhase.UNMOUNT) {
+            throw ex;
+        }
+    }
+
+    private static void awaitQuietly(CompletableFuture<Void> future, Duration timeout) {
+        try {
+            future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+        catch (ExecutionException | TimeoutException ex) {
+            // the caller looks at the state
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Same as {@link #unmount()}. */
+    @Override
+    public void close() {
+        unmount();
+    }
+
+    @Override
+    public String toString() {
+        return "FuseMount[" + name() + " on " + this.target + ", " + this.state + "]";
+    }
+
+    /** The serving threads ended before INIT was answered. */
+    static final class LoopEndedException extends RuntimeException {
+
+        final int errno;
+
+        LoopEndedException(int errno) {
+            super((errno != 0) ? "the session ended before INIT: reading " + DEVICE + " failed with "
+                    + Errno.describe(errno) : "the session ended before the kernel's INIT was answered");
+            this.errno = errno;
+        }
+
+    }
+
+    /** What the native callbacks see of this mount. */
+    private final class Callbacks implements SessionCallbacks {
+
+        private volatile Throwable initError;
+
+        private volatile Pointer initResult;
+
+        @Override
+        public FuseFS filesystem() {
+            return FuseMount.this.spec.filesystem();
+        }
+
+        @Override
+        public int invoke(String operation, String path, Operation call) {
+            MountListener observer = FuseMount.this.manager.operationListener();
+            long started = (observer != null) ? System.nanoTime() : 0;
+            boolean failed = false;
+            try {
+                return call.apply(FuseMount.this.spec.filesystem());
+            }
+            catch (Throwable ex) {
+                failed = true;
+                FuseMount.this.errors.record(operation, path, ex);
+                return -Errno.EIO;
+            }
+            finally {
+                if (observer != null) {
+                    observer.operation(FuseMount.this, operation, System.nanoTime() - started, failed);
+                }
+            }
+        }
+
+        @Override
+        public void initFailed(Throwable error) {
+            this.initError = error;
+            logger.error("FUSE mount '{}': the filesystem's init() threw", name(), error);
+        }
+
+        @Override
+        public void initResult(Pointer result) {
+            this.initResult = result;
+        }
+
+        @Override
+        public Pointer initResult() {
+            return this.initResult;
+        }
+
+    }
+
+}

@@ -1,0 +1,35 @@
+// The step of mounting or unmounting in which an error happened.
+package io.github.fusespringboot.mount;
+
+/** The step a {@link FuseMountException} comes from. */
+public enum MountPhase {
+
+    /** Checking the specification and the mount point. */
+    VALIDATE("validating the mount"),
+
+    /** Opening {@code /dev/fuse}. */
+    OPEN_DEVICE("opening /dev/fuse"),
+
+    /** Loading libfuse2 and building its session. */
+    SESSION("creating the libfuse session"),
+
+    /** The {@code mount(2)} system call. */
+    MOUNT("mount(2)"),
+
+    /** Waiting for the kernel's INIT to be answered. */
+    INIT("waiting for the filesystem to answer INIT"),
+
+    /** Unmounting. */
+    UNMOUNT("unmounting");
+
+    private final String description;
+
+    MountPhase(String description) {
+        this.description = description;
+    }
+
+    public String description() {
+        return this.description;
+    }
+
+}
