@@ -495,7 +495,10 @@ public final class FuseMount implements AutoCloseable {
                     return;
                 }
                 boolean init = !this.ready.isDone() && FuseSession.isInit(buffer);
-                if (stillIdle == 0 && this.spec.multithreaded() && this.workers.get() < this.spec.maxThreads()) {
+                // like fuse_loop_mt: when nobody is left waiting for the next request, add a thread
+                // (not for INIT: the kernel sends nothing else before INIT is answered)
+                if (!init && stillIdle == 0 && this.spec.multithreaded()
+                        && this.workers.get() < this.spec.maxThreads()) {
                     startWorker();
                 }
                 session.process(buffer, length);

@@ -1,0 +1,62 @@
+// The switches of seed-bench, read from --name=value arguments.
+package io.github.fusespringboot.samples.seedbench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.convert.DurationStyle;
+
+/**
+ * What to run: how many cycles, how many workers, which loop, which filesystem mode, which mount path
+ * (ours or jnr-fuse's own, as a baseline), where, and the watchdog's bound.
+ */
+record BenchOptions(int cycles, int workers, boolean multithreaded, FsMode fs, boolean jnrFuseBaseline, Path root,
+        Duration watchdog, Duration progressEvery) {
+
+    enum FsMode {
+
+        /** One filesystem instance per worker, reused for every cycle of that worker. */
+        SHARED,
+
+        /** A new instance every cycle, as in the go-fuse reproducer. */
+        FRESH
+
+    }
+
+    static BenchOptions from(ApplicationArguments args) {
+        String loop = single(args, "loop", "multi");
+        if (!loop.equals("multi") && !loop.equals("single")) {
+            throw new IllegalArgumentException("--loop must be single or multi, not " + loop);
+        }
+        String fs = single(args, "fs", "shared");
+        if (!fs.equals("shared") && !fs.equals("fresh")) {
+            throw new IllegalArgumentException("--fs must be shared or fresh, not " + fs);
+        }
+        String baseline = single(args, "baseline", "none");
+        if (!baseline.equals("none") && !baseline.equals("jnr-fuse")) {
+            throw new IllegalArgumentException("--baseline must be jnr-fuse (or left out), not " + baseline);
+        }
+        int cycles = Integer.parseInt(single(args, "cycles", "10000"));
+        int workers = Integer.parseInt(single(args, "workers", "8"));
+        if (cycles < 1 || workers < 1) {
+            throw new IllegalArgumentException("--cycles and --workers must be at least 1");
+        }
+        return new BenchOptions(cycles, workers, loop.equals("multi"),
+                fs.equals("fresh") ? FsMode.FRESH : FsMode.SHARED, baseline.equals("jnr-fuse"),
+                Path.of(single(args, "root", "/tmp/fuse-seed-bench")).toAbsolutePath().normalize(),
+                DurationStyle.detectAndParse(single(args, "watchdog", "10s")),
+                DurationStyle.detectAndParse(single(args, "progress", "5s")));
+    }
+
+    private static String single(ApplicationArguments args, String name, String fallback) {
+        List<String> values = args.getOptionValues(name);
+        return (values == null || values.isEmpty()) ? fallback : values.get(values.size() - 1);
+    }
+
+    String mode() {
+        return this.jnrFuseBaseline ? "jnr-fuse" : "starter";
+    }
+
+}

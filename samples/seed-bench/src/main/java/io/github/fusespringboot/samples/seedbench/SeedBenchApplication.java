@@ -1,0 +1,38 @@
+// seed-bench as a Spring Boot command-line application using the starter's MountManager bean.
+package io.github.fusespringboot.samples.seedbench;
+
+import io.github.fusespringboot.mount.MountManager;
+
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.ExitCodeGenerator;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * {@code java -jar seed-bench.jar --cycles=N --workers=P [--loop=single|multi] [--fs=shared|fresh]
+ * [--baseline=jnr-fuse] [--root=DIR] [--watchdog=10s]}. Exits 0 when every cycle succeeded and
+ * nothing leaked.
+ */
+@SpringBootApplication
+public class SeedBenchApplication {
+
+    private int exitCode = 1;
+
+    public static void main(String[] args) {
+        System.exit(SpringApplication.exit(SpringApplication.run(SeedBenchApplication.class, args)));
+    }
+
+    @Bean
+    ApplicationRunner seedBench(MountManager manager) {
+        return (ApplicationArguments args) -> this.exitCode = new SeedBench(manager, BenchOptions.from(args),
+                System.out).run();
+    }
+
+    @Bean
+    ExitCodeGenerator seedBenchExitCode() {
+        return () -> this.exitCode;
+    }
+
+}
