@@ -75,6 +75,9 @@ public final class FuseMount implements AutoCloseable {
 
     private volatile boolean kernelMounted;
 
+    /** Set when an unmount gave up waiting: the last serving thread to end frees the session. */
+    private volatile boolean destroyWhenIdle;
+
     private final AtomicInteger workers = new AtomicInteger();
 
     private final AtomicInteger idleWorkers = new AtomicInteger();
@@ -526,6 +529,11 @@ public final class FuseMount implements AutoCloseable {
         if (this.workers.decrementAndGet() == 0) {
             this.ready.completeExceptionally(new LoopEndedException(this.loopErrno));
             this.loopEnded.complete(null);
+            if (this.destroyWhenIdle) {
+                // an unmount gave up on a callback that would not return; now it has, free the session
+                finishSession();
+                logger.info("FUSE mount '{}': its last serving thread ended after all; session freed", name());
+            }
         }
     }
 
@@ -638,9 +646,15 @@ public final class FuseMount implements AutoCloseable {
             logger.warn("FUSE mount '{}' on {} did not end within {}; {} its FUSE connection {}", name(), path, timeout,
                     aborted ? "aborted" : "could not abort", this.connectionId);
             if (!awaitLoopEnd(ABORT_GRACE)) {
+                this.destroyWhenIdle = true;
+                if (this.workers.get() == 0) {
+                    finishSession();
+                    undo();
+                    return null;
+                }
                 return fail(MountPhase.UNMOUNT, 0,
                         "its serving threads are still inside the filesystem after the connection was aborted "
-                                + "(a callback that never returns); the session is left allocated",
+                                + "(a callback that never returns); the session is freed when they return",
                         "Fix the filesystem callback that blocks; the threads are named " + LoopThreads.SERVING_PREFIX
                                 + name(),
                         null);

@@ -30,6 +30,8 @@ public interface LibC {
     @ssize_t
     long read(int fd, Pointer buffer, @size_t long count);
 
+    int statx(int dirFd, String path, int flags, int mask, Pointer buffer);
+
     int geteuid();
 
     int getegid();

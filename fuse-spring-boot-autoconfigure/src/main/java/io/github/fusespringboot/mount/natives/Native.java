@@ -152,6 +152,31 @@ public final class Native {
         return flags != -1 && (flags & 1) != 0;
     }
 
+    private static final int AT_FDCWD = -100;
+
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+
+    /** Always ask the filesystem, never the kernel's attribute cache (include/uapi/linux/fcntl.h). */
+    private static final int AT_STATX_FORCE_SYNC = 0x2000;
+
+    private static final int STATX_TYPE = 1;
+
+    /** {@code sizeof(struct statx)}. */
+    private static final int STATX_SIZE = 256;
+
+    /**
+     * {@code statx(2)} of a path with {@code AT_STATX_FORCE_SYNC}, so that on a FUSE mount it always
+     * reaches the filesystem's getattr. Returns 0 or the errno. May block as long as the filesystem
+     * does: call it off any thread that must stay responsive.
+     */
+    public static int statxForceSync(String path) {
+        Pointer statx = jnr.ffi.Memory.allocateDirect(runtime(), STATX_SIZE, false);
+        if (LIBC.statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW | AT_STATX_FORCE_SYNC, STATX_TYPE, statx) == 0) {
+            return 0;
+        }
+        return lastErrno();
+    }
+
     public static int effectiveUid() {
         return libc().geteuid();
     }
