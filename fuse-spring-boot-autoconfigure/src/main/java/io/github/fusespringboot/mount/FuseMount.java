@@ -90,7 +90,7 @@ public final class FuseMount implements AutoCloseable {
 
     private final CompletableFuture<Void> mountDone = new CompletableFuture<>();
 
-    private final CompletableFuture<Void> unmountDone = new CompletableFuture<>();
+    private volatile CompletableFuture<Void> unmountDone = new CompletableFuture<>();
 
     private final AtomicBoolean unmountStarted = new AtomicBoolean();
 
@@ -265,7 +265,7 @@ public final class FuseMount implements AutoCloseable {
         }
         if (!real.equals(path)) {
             checkNotSystemDirectory(real);
-            checkNotMountPoint(table, real);
+            checkNotMountPoint(MountTable.read(), real);
             this.target = real;
         }
         if (!options.nonEmpty()) {
@@ -291,11 +291,16 @@ public final class FuseMount implements AutoCloseable {
     }
 
     private void checkNotMountPoint(MountTable table, Path path) {
-        table.find(path).ifPresent((entry) -> {
-            throw fail(MountPhase.VALIDATE, Errno.EBUSY, "the directory is already a mount point (type " + entry.type()
-                    + ", source " + entry.source() + ")", "Unmount it first (umount " + path
+        MountTable.Entry entry = table.find(path).orElse(null);
+        if (entry == null) {
+            return;
+        }
+        String refusal = StaleMounts.handle(entry, this.spec.staleMountPolicy());
+        if (refusal != null) {
+            throw fail(MountPhase.VALIDATE, Errno.EBUSY, refusal, "Unmount it first (after a crash: "
+                    + "scripts/fuse-cleanup " + path + ", or umount -l " + path
                     + "), or choose another directory", null);
-        });
+        }
     }
 
     private void createMountPoint(Path path) {
@@ -573,66 +578,76 @@ public final class FuseMount implements AutoCloseable {
 
     /**
      * Unmounts: {@code umount2}, retried while busy for half the timeout, then a lazy detach, then,
-     * if the serving threads have not ended when the timeout is spent, an abort of the connection.
-     * Returns within the timeout plus {@link #ABORT_GRACE}.
-     * @throws FuseMountException when the serving threads did not end even after the abort
+     * if the serving threads have not ended when the timeout is spent, an abort of the connection
+     * (each rung as {@link MountSpec#unmountEscalation()} allows). Returns within the timeout plus
+     * {@link #ABORT_GRACE}. A call while another unmount runs waits for it; a call after the mount
+     * ended (or failed) returns at once.
+     * @throws FuseMountException when this call's unmount failed: the serving threads did not end even
+     * after the abort (state FAILED), or the mount was busy with lazy detach off (still MOUNTED)
      */
     public void unmount(Duration timeout) {
         awaitQuietly(this.mountDone, this.spec.mountTimeout().plus(timeout));
         if (this.state != MountState.MOUNTED) {
             if (this.unmountStarted.get()) {
                 awaitQuietly(this.unmountDone, timeout.plus(ABORT_GRACE));
-                rethrowUnmountFailure();
             }
             return;
         }
         if (!this.unmountStarted.compareAndSet(false, true)) {
             awaitQuietly(this.unmountDone, timeout.plus(ABORT_GRACE));
-            rethrowUnmountFailure();
             return;
         }
         long started = System.nanoTime();
         state(MountState.UNMOUNTING);
-        FuseMountException error = null;
+        FuseMountException error;
         try {
             error = escalate(timeout, started);
+        }
+        catch (StillMountedException ex) {
+            // nothing was changed: the mount stays mounted and serving; unmount may be tried again
+            CompletableFuture<Void> waiting = this.unmountDone;
+            this.unmountDone = new CompletableFuture<>();
+            state(MountState.MOUNTED);
+            this.unmountStarted.set(false);
+            waiting.complete(null);
+            throw ex.error;
         }
         catch (RuntimeException | Error ex) {
             error = fail(MountPhase.UNMOUNT, 0, "unexpected error: " + ex, null, ex);
         }
-        finally {
-            Duration took = Duration.ofNanos(System.nanoTime() - started);
-            if (error == null) {
-                state(MountState.UNMOUNTED);
-                this.manager.unmounted(this, took);
-            }
-            else {
-                this.failure = error;
-                state(MountState.FAILED);
-                this.manager.unmountFailed(this, error, took);
-            }
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        if (error == null) {
+            state(MountState.UNMOUNTED);
+            this.manager.unmounted(this, took);
             this.unmountDone.complete(null);
+            return;
         }
-        if (error != null && this.state == MountState.FAILED && this.session != null
-                && !this.session.isDestroyed()) {
-            throw error;
-        }
+        this.failure = error;
+        state(MountState.FAILED);
+        this.manager.unmountFailed(this, error, took);
+        this.unmountDone.complete(null);
+        throw error;
     }
 
     private FuseMountException escalate(Duration timeout, long started) {
+        UnmountEscalation rungs = this.spec.unmountEscalation();
         String path = this.target.toString();
         long deadline = started + timeout.toNanos();
         long busyUntil = started + timeout.toNanos() / 2;
         int errno = Native.umount2(path, Native.UMOUNT_NOFOLLOW);
         long backoffMillis = 1;
-        while (errno == Errno.EBUSY && System.nanoTime() < busyUntil) {
+        while (errno == Errno.EBUSY && rungs.retryWhileBusy() && System.nanoTime() < busyUntil) {
             sleepQuietly(Math.min(backoffMillis, Math.max(1, (busyUntil - System.nanoTime()) / 1_000_000)));
             backoffMillis = Math.min(backoffMillis * 2, 100);
             errno = Native.umount2(path, Native.UMOUNT_NOFOLLOW);
         }
         if (errno == Errno.EBUSY) {
-            logger.warn("FUSE mount '{}' on {} is still busy after {} ms; detaching it lazily", name(), path,
-                    timeout.toMillis() / 2);
+            if (!rungs.lazyDetach()) {
+                throw new StillMountedException(fail(MountPhase.UNMOUNT, errno, "the mount is busy (a process has a file or directory open "
+                        + "in it) and lazy detach is switched off", "Close what is open inside " + path
+                                + ", or allow the lazy detach (fuse.unmount.lazy-detach)", null));
+            }
+            logger.warn("FUSE mount '{}' on {} is still busy; detaching it lazily", name(), path);
             errno = Native.umount2(path, Native.MNT_DETACH | Native.UMOUNT_NOFOLLOW);
         }
         if (errno == Errno.EINVAL || errno == Errno.ENOENT) {
@@ -642,6 +657,13 @@ public final class FuseMount implements AutoCloseable {
             logger.warn("FUSE mount '{}': umount2({}) failed with {}", name(), path, Errno.describe(errno));
         }
         if (!awaitLoopEnd(Duration.ofNanos(deadline - System.nanoTime()))) {
+            if (!rungs.abortConnection()) {
+                this.destroyWhenIdle = true;
+                return fail(MountPhase.UNMOUNT, 0, "the filesystem did not end within " + timeout
+                        + " and aborting its connection is switched off", "Find what holds it (a callback that "
+                                + "does not return, a process inside it), or allow the abort (fuse.unmount.abort-connection)",
+                        null);
+            }
             boolean aborted = FuseConnections.abort(this.connectionId);
             logger.warn("FUSE mount '{}' on {} did not end within {}; {} its FUSE connection {}", name(), path, timeout,
                     aborted ? "aborted" : "could not abort", this.connectionId);
@@ -663,13 +685,6 @@ public final class FuseMount implements AutoCloseable {
         finishSession();
         undo();
         return null;
-    }
-
-    private void rethrowUnmountFailure() {
-        if (this.state == MountState.FAILED && this.failure instanceof FuseMountException ex
-                && ex.phase() == MountPhase.UNMOUNT) {
-            throw ex;
-        }
     }
 
     private static void awaitQuietly(CompletableFuture<Void> future, Duration timeout) {
@@ -702,6 +717,18 @@ public final class FuseMount implements AutoCloseable {
     @Override
     public String toString() {
         return "FuseMount[" + name() + " on " + this.target + ", " + this.state + "]";
+    }
+
+    /** Unmounting stopped before changing anything: the mount is still there. */
+    private static final class StillMountedException extends RuntimeException {
+
+        final FuseMountException error;
+
+        StillMountedException(FuseMountException error) {
+            super(error.getMessage(), null, false, false);
+            this.error = error;
+        }
+
     }
 
     /** The serving threads ended before INIT was answered. */

@@ -41,6 +41,10 @@ public final class MountSpec {
 
     private final boolean allowSystemDirectory;
 
+    private final StaleMountPolicy staleMountPolicy;
+
+    private final UnmountEscalation unmountEscalation;
+
     private MountSpec(Builder builder) {
         this.name = builder.name;
         this.mountPoint = builder.mountPoint;
@@ -53,6 +57,8 @@ public final class MountSpec {
         this.mountTimeout = builder.mountTimeout;
         this.unmountTimeout = builder.unmountTimeout;
         this.allowSystemDirectory = builder.allowSystemDirectory;
+        this.staleMountPolicy = builder.staleMountPolicy;
+        this.unmountEscalation = builder.unmountEscalation;
     }
 
     /** Starts a specification: the mount's name, its directory and the filesystem to serve there. */
@@ -104,6 +110,14 @@ public final class MountSpec {
         return this.allowSystemDirectory;
     }
 
+    public StaleMountPolicy staleMountPolicy() {
+        return this.staleMountPolicy;
+    }
+
+    public UnmountEscalation unmountEscalation() {
+        return this.unmountEscalation;
+    }
+
     @Override
     public String toString() {
         return "MountSpec[" + this.name + " on " + this.mountPoint + (this.readOnly ? ", ro" : "")
@@ -134,6 +148,10 @@ public final class MountSpec {
         private Duration unmountTimeout = Duration.ofSeconds(10);
 
         private boolean allowSystemDirectory;
+
+        private StaleMountPolicy staleMountPolicy = StaleMountPolicy.CLEAN_OURS;
+
+        private UnmountEscalation unmountEscalation = UnmountEscalation.ALL;
 
         private Builder(String name, Path mountPoint, FuseFS filesystem) {
             this.name = Objects.requireNonNull(name, "name");
@@ -201,6 +219,18 @@ public final class MountSpec {
         /** Allow mounting on a system directory such as {@code /usr} or {@code /var}. */
         public Builder allowSystemDirectory(boolean allow) {
             this.allowSystemDirectory = allow;
+            return this;
+        }
+
+        /** What to do with a dead FUSE mount found on the mount point (default: clean it if it is ours). */
+        public Builder staleMountPolicy(StaleMountPolicy policy) {
+            this.staleMountPolicy = Objects.requireNonNull(policy, "staleMountPolicy");
+            return this;
+        }
+
+        /** Which rungs of the unmount escalation may be used (default: all). */
+        public Builder unmountEscalation(UnmountEscalation escalation) {
+            this.unmountEscalation = Objects.requireNonNull(escalation, "unmountEscalation");
             return this;
         }
 
