@@ -144,6 +144,11 @@ public final class FuseSession {
         }
     }
 
+    /** The context of the request the calling thread is serving (jnr-fuse's struct over libfuse's). */
+    public static ru.serce.jnrfuse.struct.FuseContext currentContext() {
+        return ru.serce.jnrfuse.struct.FuseContext.of(Pointer.wrap(Native.runtime(), LibFuse2.get().getContext()));
+    }
+
     /** The descriptor this session reads requests from. */
     public int fd() {
         return this.fd;

@@ -56,9 +56,6 @@ final class OperationsTable {
 
     private static final MemoryIO MEMORY = MemoryIO.getInstance();
 
-    private static final FromNativeConverter<FuseFillDir, Pointer> FILL_DIR = ClosureHelper.getInstance()
-        .getNativeConveter(FuseFillDir.class);
-
     private final FuseOperations operations;
 
     private final Pointer memory;
@@ -191,7 +188,7 @@ final class OperationsTable {
         }
         if (!missing.contains("readdir")) {
             ops.readdir.set((path, buf, filler, offset, fi) -> call("readdir", path, (fs) -> fs.readdir(path, buf,
-                    FILL_DIR.fromNative(filler, ClosureHelper.getInstance().getFromNativeContext()), offset,
+                    FillDir.CONVERTER.fromNative(filler, ClosureHelper.getInstance().getFromNativeContext()), offset,
                     FuseFileInfo.of(fi))));
         }
         if (!missing.contains("releasedir")) {
@@ -280,6 +277,18 @@ final class OperationsTable {
             ops.fallocate.set((path, mode, offset, length, fi) -> call("fallocate", path,
                     (fs) -> fs.fallocate(path, mode, offset, length, FuseFileInfo.of(fi))));
         }
+    }
+
+    /**
+     * jnr-fuse's converter from libfuse's filler pointer to {@link FuseFillDir}. Resolved on first use:
+     * jnr-fuse's ClosureHelper only works once jnr-ffi has built a closure for this class loader, which
+     * building the operations table does.
+     */
+    private static final class FillDir {
+
+        static final FromNativeConverter<FuseFillDir, Pointer> CONVERTER = ClosureHelper.getInstance()
+            .getNativeConveter(FuseFillDir.class);
+
     }
 
 }

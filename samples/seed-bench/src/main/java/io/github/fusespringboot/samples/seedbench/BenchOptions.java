@@ -21,7 +21,10 @@ record BenchOptions(int cycles, int workers, boolean multithreaded, FsMode fs, b
         SHARED,
 
         /** A new instance every cycle, as in the go-fuse reproducer. */
-        FRESH
+        FRESH,
+
+        /** A new instance every cycle, of a filesystem built on ManagedFuseStubFS (no per-instance binding). */
+        FRESH_MANAGED
 
     }
 
@@ -31,8 +34,8 @@ record BenchOptions(int cycles, int workers, boolean multithreaded, FsMode fs, b
             throw new IllegalArgumentException("--loop must be single or multi, not " + loop);
         }
         String fs = single(args, "fs", "shared");
-        if (!fs.equals("shared") && !fs.equals("fresh")) {
-            throw new IllegalArgumentException("--fs must be shared or fresh, not " + fs);
+        if (!fs.equals("shared") && !fs.equals("fresh") && !fs.equals("fresh-managed")) {
+            throw new IllegalArgumentException("--fs must be shared, fresh or fresh-managed, not " + fs);
         }
         String baseline = single(args, "baseline", "none");
         if (!baseline.equals("none") && !baseline.equals("jnr-fuse")) {
@@ -44,7 +47,11 @@ record BenchOptions(int cycles, int workers, boolean multithreaded, FsMode fs, b
             throw new IllegalArgumentException("--cycles and --workers must be at least 1");
         }
         return new BenchOptions(cycles, workers, loop.equals("multi"),
-                fs.equals("fresh") ? FsMode.FRESH : FsMode.SHARED, baseline.equals("jnr-fuse"),
+                switch (fs) {
+                    case "fresh" -> FsMode.FRESH;
+                    case "fresh-managed" -> FsMode.FRESH_MANAGED;
+                    default -> FsMode.SHARED;
+                }, baseline.equals("jnr-fuse"),
                 Path.of(single(args, "root", "/tmp/fuse-seed-bench")).toAbsolutePath().normalize(),
                 DurationStyle.detectAndParse(single(args, "watchdog", "10s")),
                 DurationStyle.detectAndParse(single(args, "progress", "5s")));

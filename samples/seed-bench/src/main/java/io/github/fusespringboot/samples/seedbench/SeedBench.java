@@ -62,9 +62,14 @@ final class SeedBench {
     int run() throws Exception {
         BenchOptions o = this.options;
         Files.createDirectories(o.root());
+        prepareRoot(o.root());
         this.out.printf("seed-bench: mode=%s cycles=%d workers=%d loop=%s fs=%s root=%s cores=%d%n", o.mode(),
-                o.cycles(), o.workers(), o.multithreaded() ? "multi" : "single", o.fs().name().toLowerCase(Locale.ROOT),
+                o.cycles(), o.workers(), o.multithreaded() ? "multi" : "single",
+                o.fs().name().toLowerCase(Locale.ROOT).replace('_', '-'),
                 o.root(), Runtime.getRuntime().availableProcessors());
+        if (o.jnrFuseBaseline() && o.fs() == BenchOptions.FsMode.FRESH_MANAGED) {
+            throw new IllegalArgumentException("--baseline=jnr-fuse needs a jnr-fuse filesystem: use --fs=shared or fresh");
+        }
         printMemory("start");
         int warmUp = Math.min(1000, o.cycles() / 10);
         CountDownLatch finished = new CountDownLatch(o.workers());
@@ -124,7 +129,8 @@ final class SeedBench {
         int cycle;
         while ((cycle = this.nextCycle.getAndIncrement()) < this.options.cycles()) {
             watchdog.cycleStarted(worker);
-            FuseFS fs = (shared != null) ? shared : new HelloFuse();
+            FuseFS fs = (shared != null) ? shared
+                    : (this.options.fs() == BenchOptions.FsMode.FRESH_MANAGED) ? new ManagedHello() : new HelloFuse();
             Path dir = this.options.root().resolve("w" + worker + "-" + cycle);
             try {
                 if (this.options.jnrFuseBaseline()) {
@@ -180,12 +186,40 @@ final class SeedBench {
         finally {
             long t2 = System.nanoTime();
             fs.umount();
+            awaitUnmounted(dir);
             this.unmountNanos[cycle] = System.nanoTime() - t2;
         }
         Files.delete(dir);
         this.mountNanos[cycle] = t1 - t0;
         if (!EXPECTED.equals(content)) {
             throw new AssertionError("read '" + content + "' instead of '" + EXPECTED + "'");
+        }
+    }
+
+    /** Refuses a root with FUSE mounts on it; removes the empty cycle directories a killed run left. */
+    private static void prepareRoot(Path root) throws IOException {
+        List<MountTable.Entry> mounted = MountTable.read().fuseMountsUnder(root);
+        if (!mounted.isEmpty()) {
+            throw new IllegalStateException(mounted.size() + " FUSE mount(s) are left under " + root
+                    + " (from a killed run?); clean them with scripts/fuse-cleanup " + root);
+        }
+        try (Stream<Path> entries = Files.list(root)) {
+            for (Path entry : entries.toList()) {
+                if (entry.getFileName().toString().matches("w[0-9]+-[0-9]+") && Files.isDirectory(entry)) {
+                    Files.delete(entry);
+                }
+            }
+        }
+    }
+
+    /** jnr-fuse's umount() starts {@code fusermount -u -z} and returns without waiting for it. */
+    private static void awaitUnmounted(Path dir) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (MountTable.read().find(dir).isPresent()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(dir + " was still mounted 10 s after jnr-fuse's umount()");
+            }
+            Thread.onSpinWait();
         }
     }
 
