@@ -1,0 +1,4 @@
+/**
+ * Micrometer metrics of the mounts.
+ */
+package io.github.fusespringboot.actuate.metrics;
