@@ -1,0 +1,287 @@
+// The fuse.* configuration: defaults for every mount, the lifecycle's behaviour and per-mount overrides.
+package io.github.fusespringboot.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
+/**
+ * Configuration properties for mounting {@code @FuseFilesystem} beans.
+ */
+@ConfigurationProperties("fuse")
+public class FuseProperties implements InitializingBean {
+
+    /**
+     * Mounts before the embedded web server starts (Integer.MAX_VALUE - 2048) and unmounts after it has
+     * stopped and graceful shutdown is over (Integer.MAX_VALUE - 1024).
+     */
+    public static final int DEFAULT_LIFECYCLE_PHASE = Integer.MAX_VALUE - 4096;
+
+    /**
+     * Whether to mount @FuseFilesystem beans and provide the mount manager.
+     */
+    private boolean enabled = true;
+
+    /**
+     * How many mounts (and unmounts) may be in flight at once. Defaults to the number of processors.
+     */
+    private int concurrency = Runtime.getRuntime().availableProcessors();
+
+    /**
+     * How long one mount may take, until the filesystem has answered the kernel's INIT.
+     */
+    private Duration mountTimeout = Duration.ofSeconds(10);
+
+    /**
+     * How long one unmount may take before its FUSE connection is aborted.
+     */
+    private Duration unmountTimeout = Duration.ofSeconds(10);
+
+    /**
+     * Whether a failed mount fails the application's startup (after unmounting what was mounted
+     * already). When false, the application starts and the mount is reported as failed.
+     */
+    private boolean failFast = true;
+
+    /**
+     * Whether each mount serves requests on several threads, so that a slow operation does not hold
+     * up the others.
+     */
+    private boolean multithreaded = true;
+
+    /**
+     * The most threads a multithreaded mount serves requests on.
+     */
+    private int maxThreads = 10;
+
+    /**
+     * FUSE options applied to every mount, before the mount's own options.
+     */
+    private List<String> defaultOptions = new ArrayList<>();
+
+    /**
+     * The SmartLifecycle phase in which the mounts are mounted (and, in reverse, unmounted).
+     */
+    private int lifecyclePhase = DEFAULT_LIFECYCLE_PHASE;
+
+    private final FdReservation fdReservation = new FdReservation();
+
+    /**
+     * Per-mount settings, keyed by mount name, that win over the @FuseFilesystem annotation.
+     */
+    private Map<String, Mount> mounts = new LinkedHashMap<>();
+
+    public boolean isEnabled() {
+        return this.enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public int getConcurrency() {
+        return this.concurrency;
+    }
+
+    public void setConcurrency(int concurrency) {
+        this.concurrency = concurrency;
+    }
+
+    public Duration getMountTimeout() {
+        return this.mountTimeout;
+    }
+
+    public void setMountTimeout(Duration mountTimeout) {
+        this.mountTimeout = mountTimeout;
+    }
+
+    public Duration getUnmountTimeout() {
+        return this.unmountTimeout;
+    }
+
+    public void setUnmountTimeout(Duration unmountTimeout) {
+        this.unmountTimeout = unmountTimeout;
+    }
+
+    public boolean isFailFast() {
+        return this.failFast;
+    }
+
+    public void setFailFast(boolean failFast) {
+        this.failFast = failFast;
+    }
+
+    public boolean isMultithreaded() {
+        return this.multithreaded;
+    }
+
+    public void setMultithreaded(boolean multithreaded) {
+        this.multithreaded = multithreaded;
+    }
+
+    public int getMaxThreads() {
+        return this.maxThreads;
+    }
+
+    public void setMaxThreads(int maxThreads) {
+        this.maxThreads = maxThreads;
+    }
+
+    public List<String> getDefaultOptions() {
+        return this.defaultOptions;
+    }
+
+    public void setDefaultOptions(List<String> defaultOptions) {
+        this.defaultOptions = defaultOptions;
+    }
+
+    public int getLifecyclePhase() {
+        return this.lifecyclePhase;
+    }
+
+    public void setLifecyclePhase(int lifecyclePhase) {
+        this.lifecyclePhase = lifecyclePhase;
+    }
+
+    public FdReservation getFdReservation() {
+        return this.fdReservation;
+    }
+
+    public Map<String, Mount> getMounts() {
+        return this.mounts;
+    }
+
+    public void setMounts(Map<String, Mount> mounts) {
+        this.mounts = mounts;
+    }
+
+    /**
+     * Rejects values that cannot work, naming the property and the value, before anything is mounted.
+     */
+    @Override
+    public void afterPropertiesSet() {
+        if (this.concurrency < 1) {
+            throw new InvalidConfigurationPropertyValueException("fuse.concurrency", this.concurrency,
+                    "at least 1 mount must be allowed in flight");
+        }
+        if (this.maxThreads < 1) {
+            throw new InvalidConfigurationPropertyValueException("fuse.max-threads", this.maxThreads,
+                    "a mount needs at least 1 thread");
+        }
+        requirePositive("fuse.mount-timeout", this.mountTimeout);
+        requirePositive("fuse.unmount-timeout", this.unmountTimeout);
+        this.mounts.forEach((name, mount) -> {
+            String mountPoint = mount.getMountPoint();
+            if (mountPoint != null && !Path.of(mountPoint).isAbsolute()) {
+                throw new InvalidConfigurationPropertyValueException("fuse.mounts." + name + ".mount-point",
+                        mountPoint, "a mount point must be an absolute path");
+            }
+        });
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        if (value == null || value.isZero() || value.isNegative()) {
+            throw new InvalidConfigurationPropertyValueException(name, value, "a timeout must be positive");
+        }
+    }
+
+    /**
+     * Descriptor reservation: keeps descriptors 0 to 3 occupied so that no FUSE descriptor lands on them.
+     */
+    public static class FdReservation {
+
+        /**
+         * Whether to make sure descriptors 0, 1, 2 and 3 are open before any bean is created.
+         */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+    }
+
+    /**
+     * Settings of one mount; each one that is set wins over its @FuseFilesystem annotation.
+     */
+    public static class Mount {
+
+        /**
+         * Absolute directory to mount on.
+         */
+        private String mountPoint;
+
+        /**
+         * Whether to mount it at all.
+         */
+        private boolean enabled = true;
+
+        /**
+         * Whether to mount it read-only.
+         */
+        private Boolean readOnly;
+
+        /**
+         * FUSE options for this mount, replacing the annotation's options.
+         */
+        private List<String> options;
+
+        /**
+         * Mounts with a lower order are mounted earlier and unmounted later.
+         */
+        private Integer order;
+
+        public String getMountPoint() {
+            return this.mountPoint;
+        }
+
+        public void setMountPoint(String mountPoint) {
+            this.mountPoint = mountPoint;
+        }
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Boolean getReadOnly() {
+            return this.readOnly;
+        }
+
+        public void setReadOnly(Boolean readOnly) {
+            this.readOnly = readOnly;
+        }
+
+        public List<String> getOptions() {
+            return this.options;
+        }
+
+        public void setOptions(List<String> options) {
+            this.options = options;
+        }
+
+        public Integer getOrder() {
+            return this.order;
+        }
+
+        public void setOrder(Integer order) {
+            this.order = order;
+        }
+
+    }
+
+}
