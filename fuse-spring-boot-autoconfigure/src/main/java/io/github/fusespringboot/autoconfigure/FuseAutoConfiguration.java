@@ -43,7 +43,9 @@ public final class FuseAutoConfiguration {
     FuseLifecycle fuseLifecycle(MountManager mountManager, FuseProperties properties,
             ConfigurableListableBeanFactory beanFactory, Environment environment) {
         MountDefaults defaults = new MountDefaults(properties.getDefaultOptions(), properties.isMultithreaded(),
-                properties.getMaxThreads(), properties.getMountTimeout(), properties.getUnmountTimeout());
+                properties.getMaxThreads(), properties.getMountTimeout(), properties.getUnmountTimeout(),
+                properties.getCleanStaleMounts(), properties.getUnmount().toEscalation(),
+                properties.isAllowSystemDirectories());
         Map<String, MountOverride> overrides = new LinkedHashMap<>();
         properties.getMounts()
             .forEach((name, mount) -> overrides.put(name, new MountOverride(mount.getMountPoint(), mount.isEnabled(),

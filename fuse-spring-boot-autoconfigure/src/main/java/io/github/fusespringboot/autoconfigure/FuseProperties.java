@@ -8,6 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.fusespringboot.mount.StaleMountPolicy;
+import io.github.fusespringboot.mount.UnmountEscalation;
+
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -72,6 +75,24 @@ public class FuseProperties implements InitializingBean {
     private int lifecyclePhase = DEFAULT_LIFECYCLE_PHASE;
 
     private final FdReservation fdReservation = new FdReservation();
+
+    /**
+     * What to do when a mount point already holds a dead FUSE mount (as a kill -9 leaves it): clean
+     * it if it is one of ours, refuse, or clean any dead FUSE mount. A live mount is always refused.
+     */
+    private StaleMountPolicy cleanStaleMounts = StaleMountPolicy.CLEAN_OURS;
+
+    /**
+     * Whether mount points may be system directories such as /usr, /var or /etc (or below /proc,
+     * /sys, /dev).
+     */
+    private boolean allowSystemDirectories;
+
+    private final Unmount unmount = new Unmount();
+
+    private final Health health = new Health();
+
+    private final Metrics metrics = new Metrics();
 
     /**
      * Per-mount settings, keyed by mount name, that win over the @FuseFilesystem annotation.
@@ -150,6 +171,34 @@ public class FuseProperties implements InitializingBean {
         this.lifecyclePhase = lifecyclePhase;
     }
 
+    public StaleMountPolicy getCleanStaleMounts() {
+        return this.cleanStaleMounts;
+    }
+
+    public void setCleanStaleMounts(StaleMountPolicy cleanStaleMounts) {
+        this.cleanStaleMounts = cleanStaleMounts;
+    }
+
+    public boolean isAllowSystemDirectories() {
+        return this.allowSystemDirectories;
+    }
+
+    public void setAllowSystemDirectories(boolean allowSystemDirectories) {
+        this.allowSystemDirectories = allowSystemDirectories;
+    }
+
+    public Unmount getUnmount() {
+        return this.unmount;
+    }
+
+    public Health getHealth() {
+        return this.health;
+    }
+
+    public Metrics getMetrics() {
+        return this.metrics;
+    }
+
     public FdReservation getFdReservation() {
         return this.fdReservation;
     }
@@ -177,6 +226,11 @@ public class FuseProperties implements InitializingBean {
         }
         requirePositive("fuse.mount-timeout", this.mountTimeout);
         requirePositive("fuse.unmount-timeout", this.unmountTimeout);
+        requirePositive("fuse.health.probe-timeout", this.health.getProbeTimeout());
+        if (this.health.getCacheTimeToLive() == null || this.health.getCacheTimeToLive().isNegative()) {
+            throw new InvalidConfigurationPropertyValueException("fuse.health.cache-time-to-live",
+                    this.health.getCacheTimeToLive(), "must be zero or positive");
+        }
         this.mounts.forEach((name, mount) -> {
             String mountPoint = mount.getMountPoint();
             if (mountPoint != null && !Path.of(mountPoint).isAbsolute()) {
@@ -190,6 +244,125 @@ public class FuseProperties implements InitializingBean {
         if (value == null || value.isZero() || value.isNegative()) {
             throw new InvalidConfigurationPropertyValueException(name, value, "a timeout must be positive");
         }
+    }
+
+    /**
+     * The rungs of the unmount escalation after a plain umount2, each bounded by fuse.unmount-timeout.
+     */
+    public static class Unmount {
+
+        /**
+         * Whether a busy mount is retried, with backoff, for half the unmount timeout.
+         */
+        private boolean retryWhileBusy = true;
+
+        /**
+         * Whether a mount still busy after the retries is detached lazily (MNT_DETACH).
+         */
+        private boolean lazyDetach = true;
+
+        /**
+         * Whether the FUSE connection is aborted through fusectl when the filesystem has not ended once
+         * the unmount timeout is spent.
+         */
+        private boolean abortConnection = true;
+
+        public boolean isRetryWhileBusy() {
+            return this.retryWhileBusy;
+        }
+
+        public void setRetryWhileBusy(boolean retryWhileBusy) {
+            this.retryWhileBusy = retryWhileBusy;
+        }
+
+        public boolean isLazyDetach() {
+            return this.lazyDetach;
+        }
+
+        public void setLazyDetach(boolean lazyDetach) {
+            this.lazyDetach = lazyDetach;
+        }
+
+        public boolean isAbortConnection() {
+            return this.abortConnection;
+        }
+
+        public void setAbortConnection(boolean abortConnection) {
+            this.abortConnection = abortConnection;
+        }
+
+        /** As the engine's {@link UnmountEscalation}. */
+        public UnmountEscalation toEscalation() {
+            return new UnmountEscalation(this.retryWhileBusy, this.lazyDetach, this.abortConnection);
+        }
+
+    }
+
+    /**
+     * The fuse health contributor (switch it off with management.health.fuse.enabled=false).
+     */
+    public static class Health {
+
+        /**
+         * How long a probe (a getattr of the mount's root) may take before the mount is reported
+         * unresponsive.
+         */
+        private Duration probeTimeout = Duration.ofSeconds(1);
+
+        /**
+         * How long a probe's result is reused.
+         */
+        private Duration cacheTimeToLive = Duration.ofMillis(500);
+
+        public Duration getProbeTimeout() {
+            return this.probeTimeout;
+        }
+
+        public void setProbeTimeout(Duration probeTimeout) {
+            this.probeTimeout = probeTimeout;
+        }
+
+        public Duration getCacheTimeToLive() {
+            return this.cacheTimeToLive;
+        }
+
+        public void setCacheTimeToLive(Duration cacheTimeToLive) {
+            this.cacheTimeToLive = cacheTimeToLive;
+        }
+
+    }
+
+    /**
+     * Micrometer metrics of the mounts.
+     */
+    public static class Metrics {
+
+        private final Operations operations = new Operations();
+
+        public Operations getOperations() {
+            return this.operations;
+        }
+
+        /**
+         * Per-operation timers (fuse.operations, by mount and operation).
+         */
+        public static class Operations {
+
+            /**
+             * Whether every filesystem call is timed (costs two clock reads and a timer update per call).
+             */
+            private boolean enabled;
+
+            public boolean isEnabled() {
+                return this.enabled;
+            }
+
+            public void setEnabled(boolean enabled) {
+                this.enabled = enabled;
+            }
+
+        }
+
     }
 
     /**

@@ -149,6 +149,9 @@ public final class FuseFilesystemBeans {
             .maxThreads(this.defaults.maxThreads())
             .mountTimeout(this.defaults.mountTimeout())
             .unmountTimeout(this.defaults.unmountTimeout())
+            .staleMountPolicy(this.defaults.staleMountPolicy())
+            .unmountEscalation(this.defaults.unmountEscalation())
+            .allowSystemDirectory(this.defaults.allowSystemDirectories())
             .build();
         return new DeclaredMount(beanName, spec, order);
     }

@@ -271,6 +271,49 @@ public final class FuseLifecycle
         return new ArrayList<>(byOrder.values());
     }
 
+    /**
+     * Mounts a declared mount again: unmounts it first if it is mounted, then mounts its spec. For
+     * operators (the {@code fuse} endpoint) after an unmount or a failure.
+     * @throws java.util.NoSuchElementException when no declared mount has that name
+     * @throws IllegalStateException when the lifecycle is not running
+     * @throws FuseMountException when mounting fails (recorded as the mount's failure too)
+     */
+    public FuseMount remount(String name) {
+        synchronized (this.monitor) {
+            if (!this.running) {
+                throw new IllegalStateException("FUSE mounts are not running (the application is starting or stopping)");
+            }
+            DeclaredMount declared = declared(name);
+            declared.mount().filter(FuseLifecycle::needsUnmount).ifPresent(FuseMount::unmount);
+            try {
+                FuseMount mount = this.manager.mount(declared.spec());
+                declared.mounted(mount);
+                return mount;
+            }
+            catch (FuseMountException ex) {
+                declared.failed(ex);
+                throw ex;
+            }
+        }
+    }
+
+    /**
+     * Unmounts a declared mount (it stays declared, in state UNMOUNTED, and can be remounted).
+     * @throws java.util.NoSuchElementException when no declared mount has that name
+     */
+    public void unmount(String name) {
+        synchronized (this.monitor) {
+            declared(name).mount().filter(FuseLifecycle::needsUnmount).ifPresent(FuseMount::unmount);
+        }
+    }
+
+    private DeclaredMount declared(String name) {
+        return declaredMounts().stream()
+            .filter((mount) -> mount.name().equals(name))
+            .findFirst()
+            .orElseThrow(() -> new java.util.NoSuchElementException("No declared FUSE mount named '" + name + "'"));
+    }
+
     @Override
     public boolean isRunning() {
         return this.running;

@@ -4,6 +4,9 @@ package io.github.fusespringboot.context;
 import java.time.Duration;
 import java.util.List;
 
+import io.github.fusespringboot.mount.StaleMountPolicy;
+import io.github.fusespringboot.mount.UnmountEscalation;
+
 /**
  * What applies to every {@code @FuseFilesystem} mount: options put before the mount's own, threading
  * and the engine's timeouts.
@@ -13,12 +16,23 @@ import java.util.List;
  * @param maxThreads the most threads one mount is served on
  * @param mountTimeout how long one mount may take
  * @param unmountTimeout how long one unmount may take before its connection is aborted
+ * @param staleMountPolicy what to do with a dead FUSE mount found on a mount point
+ * @param unmountEscalation which rungs of the unmount escalation may be used
+ * @param allowSystemDirectories whether mount points may be system directories such as /usr
  */
 public record MountDefaults(List<String> options, boolean multithreaded, int maxThreads, Duration mountTimeout,
-        Duration unmountTimeout) {
+        Duration unmountTimeout, StaleMountPolicy staleMountPolicy, UnmountEscalation unmountEscalation,
+        boolean allowSystemDirectories) {
 
     public MountDefaults {
         options = List.copyOf(options);
+    }
+
+    /** The engine's defaults for what the properties do not set. */
+    public MountDefaults(List<String> options, boolean multithreaded, int maxThreads, Duration mountTimeout,
+            Duration unmountTimeout) {
+        this(options, multithreaded, maxThreads, mountTimeout, unmountTimeout, StaleMountPolicy.CLEAN_OURS,
+                UnmountEscalation.ALL, false);
     }
 
 }

@@ -1,0 +1,4 @@
+/**
+ * The {@code fuse} actuator endpoint.
+ */
+package io.github.fusespringboot.actuate.endpoint;

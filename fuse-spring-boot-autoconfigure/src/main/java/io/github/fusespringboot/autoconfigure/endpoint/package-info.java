@@ -1,0 +1,4 @@
+/**
+ * Auto-configuration of the {@code fuse} endpoint.
+ */
+package io.github.fusespringboot.autoconfigure.endpoint;

@@ -1,0 +1,4 @@
+/**
+ * Auto-configuration of the mounts' health.
+ */
+package io.github.fusespringboot.autoconfigure.health;

@@ -1,0 +1,4 @@
+/**
+ * Auto-configuration of the mount metrics.
+ */
+package io.github.fusespringboot.autoconfigure.metrics;
