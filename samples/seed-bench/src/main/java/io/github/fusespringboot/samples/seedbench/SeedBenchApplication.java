@@ -13,7 +13,8 @@ import org.springframework.context.annotation.Bean;
 /**
  * {@code java -jar seed-bench.jar --cycles=N --workers=P [--loop=single|multi] [--fs=shared|fresh]
  * [--baseline=jnr-fuse] [--root=DIR] [--watchdog=10s]}. Exits 0 when every cycle succeeded and
- * nothing leaked.
+ * nothing leaked. {@code --scenario=read --op-timers=none|off|on [--seconds=10]} runs the read
+ * benchmark instead.
  */
 @SpringBootApplication
 public class SeedBenchApplication {
@@ -26,8 +27,18 @@ public class SeedBenchApplication {
 
     @Bean
     ApplicationRunner seedBench(MountManager manager) {
-        return (ApplicationArguments args) -> this.exitCode = new SeedBench(manager, BenchOptions.from(args),
-                System.out).run();
+        return (ApplicationArguments args) -> {
+            BenchOptions options = BenchOptions.from(args);
+            if (args.containsOption("scenario") && args.getOptionValues("scenario").contains("read")) {
+                String timers = args.containsOption("op-timers") ? args.getOptionValues("op-timers").get(0) : "none";
+                int seconds = args.containsOption("seconds") ? Integer.parseInt(args.getOptionValues("seconds").get(0))
+                        : 10;
+                this.exitCode = new ReadBench(manager, options, timers, seconds, System.out).run();
+            }
+            else {
+                this.exitCode = new SeedBench(manager, options, System.out).run();
+            }
+        };
     }
 
     @Bean
