@@ -93,6 +93,13 @@ public final class FuseMount implements AutoCloseable {
 
     private volatile int loopErrno;
 
+    /**
+     * Set when mounting or unmounting gave up waiting for a serving thread stuck in a callback and
+     * left the session allocated: the last serving thread to end frees it then (otherwise its
+     * /dev/fuse descriptor and libfuse session would leak for the life of the JVM).
+     */
+    private volatile boolean freeWhenServingEnds;
+
     FuseMount(MountSpec spec, MountManager manager) {
         this.spec = spec;
         this.manager = manager;
@@ -428,7 +435,11 @@ public final class FuseMount implements AutoCloseable {
         Native.umount2(this.target.toString(), Native.MNT_DETACH | Native.UMOUNT_NOFOLLOW);
         if (!awaitLoopEnd(this.spec.unmountTimeout())) {
             FuseConnections.abort(this.connectionId);
-            awaitLoopEnd(ABORT_GRACE);
+            if (!awaitLoopEnd(ABORT_GRACE)) {
+                this.freeWhenServingEnds = true;
+                freeAbandonedSession();
+                return;
+            }
         }
         finishSession();
         undo();
@@ -523,6 +534,22 @@ public final class FuseMount implements AutoCloseable {
         if (this.workers.decrementAndGet() == 0) {
             this.ready.completeExceptionally(new LoopEndedException(this.loopErrno));
             this.loopEnded.complete(null);
+            if (this.freeWhenServingEnds) {
+                logger.info("FUSE mount '{}': the stuck callback returned; freeing the session left behind", name());
+                freeAbandonedSession();
+            }
+        }
+    }
+
+    /**
+     * Frees what a mount or unmount that gave up on a stuck serving thread left allocated, once no
+     * thread serves any more. Called by both sides of that race (the giving-up side after setting
+     * {@link #freeWhenServingEnds}, the last serving thread after ending); destroy is idempotent.
+     */
+    private void freeAbandonedSession() {
+        if (this.workers.get() == 0) {
+            finishSession();
+            undo();
         }
     }
 
@@ -635,9 +662,11 @@ public final class FuseMount implements AutoCloseable {
             logger.warn("FUSE mount '{}' on {} did not end within {}; {} its FUSE connection {}", name(), path, timeout,
                     aborted ? "aborted" : "could not abort", this.connectionId);
             if (!awaitLoopEnd(ABORT_GRACE)) {
+                this.freeWhenServingEnds = true;
+                freeAbandonedSession(); // in case the last thread ended just now
                 return fail(MountPhase.UNMOUNT, 0,
                         "its serving threads are still inside the filesystem after the connection was aborted "
-                                + "(a callback that never returns); the session is left allocated",
+                                + "(a callback that never returns); the session is freed once they return",
                         "Fix the filesystem callback that blocks; the threads are named " + LoopThreads.SERVING_PREFIX
                                 + name(),
                         null);
