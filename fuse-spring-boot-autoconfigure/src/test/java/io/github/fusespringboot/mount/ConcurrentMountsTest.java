@@ -5,10 +5,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -76,6 +78,62 @@ class ConcurrentMountsTest {
         assertThat(FuseTestExtension.leaks(fx.root())).isEmpty();
         try (var left = Files.list(fx.root())) {
             assertThat(left).as("the mount points the engine created are gone").isEmpty();
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void oneDirectoryIsMountedOnceWhenItsPathAndALinkToItRaceForIt(FuseTestExtension.Fixture fx) throws Exception {
+        HelloFuse viaPath = new HelloFuse();
+        HelloFuse viaLink = new HelloFuse();
+        ExecutorService mounters = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 40; round++) {
+                Path dir = fx.dir("d" + round);
+                Path link = Files.createSymbolicLink(fx.path("link" + round), dir);
+                CyclicBarrier start = new CyclicBarrier(2);
+                MountSpec first = MountSpec.builder("path" + round, dir, viaPath).build();
+                MountSpec second = MountSpec.builder("link" + round, link, viaLink).build();
+                Future<Object> a = mounters.submit(() -> mountOrError(fx, first, start));
+                Future<Object> b = mounters.submit(() -> mountOrError(fx, second, start));
+                Object resultA = a.get(30, TimeUnit.SECONDS);
+                Object resultB = b.get(30, TimeUnit.SECONDS);
+
+                List<FuseMount> mounted = Stream.of(resultA, resultB)
+                    .filter(FuseMount.class::isInstance)
+                    .map(FuseMount.class::cast)
+                    .toList();
+                List<FuseMountException> refused = Stream.of(resultA, resultB)
+                    .filter(FuseMountException.class::isInstance)
+                    .map(FuseMountException.class::cast)
+                    .toList();
+                assertThat(mounted).as("round " + round + ": exactly one mount").hasSize(1);
+                assertThat(refused).hasSize(1);
+                assertThat(refused.get(0).phase()).isEqualTo(MountPhase.VALIDATE);
+                assertThat(refused.get(0).getMessage()).contains("uses this directory already");
+                assertThat(MountTable.read().entries().stream().filter((e) -> e.mountPoint().equals(dir.toString())))
+                    .as("mounts stacked on " + dir)
+                    .hasSize(1);
+                assertThat(Files.readString(link.resolve("hello"))).isEqualTo("Hello World!");
+                mounted.get(0).unmount();
+                assertThat(mounted.get(0).state()).isEqualTo(MountState.UNMOUNTED);
+                assertThat(MountTable.read().find(dir)).isEmpty();
+            }
+        }
+        finally {
+            mounters.shutdownNow();
+        }
+        assertThat(fx.manager().mounts()).isEmpty();
+    }
+
+    private static Object mountOrError(FuseTestExtension.Fixture fx, MountSpec spec, CyclicBarrier start)
+            throws Exception {
+        start.await(10, TimeUnit.SECONDS);
+        try {
+            return fx.manager().mount(spec);
+        }
+        catch (FuseMountException ex) {
+            return ex;
         }
     }
 
