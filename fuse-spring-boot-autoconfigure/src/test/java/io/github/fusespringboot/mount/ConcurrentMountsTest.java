@@ -82,6 +82,44 @@ class ConcurrentMountsTest {
     }
 
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void mountAllReportsEachFailureAndTheOthersMountAnyway(FuseTestExtension.Fixture fx) throws Exception {
+        HelloFuse hello = new HelloFuse();
+        List<MountSpec> specs = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            MountSpec.Builder spec = MountSpec.builder("m" + i, fx.path("m" + i), hello).createMountPoint(true);
+            if (i == 3) {
+                spec.option("no_such_option");
+            }
+            if (i == 7) {
+                spec = MountSpec.builder("m7", fx.path("m7"), new MountFailureTest.InitFailingFs())
+                    .createMountPoint(true);
+            }
+            specs.add(spec.build());
+        }
+
+        List<MountManager.MountResult> results = fx.manager().mountAll(specs, 4);
+
+        assertThat(results).extracting((r) -> r.spec().name())
+            .containsExactly("m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "m9");
+        assertThat(results.get(3).succeeded()).isFalse();
+        assertThat(results.get(3).error().getMessage()).contains("'m3'", "no_such_option");
+        assertThat(results.get(7).succeeded()).isFalse();
+        assertThat(results.get(7).error().phase()).isEqualTo(MountPhase.INIT);
+        List<FuseMount> mounted = results.stream().filter(MountManager.MountResult::succeeded)
+            .map(MountManager.MountResult::mount)
+            .toList();
+        assertThat(mounted).hasSize(8);
+        for (FuseMount mount : mounted) {
+            assertThat(Files.readString(mount.mountPoint().resolve("hello"))).isEqualTo("Hello World!");
+        }
+        assertThat(fx.path("m3")).doesNotExist();
+        assertThat(fx.path("m7")).doesNotExist();
+        assertThat(fx.manager().unmountAll(mounted, 4)).isEmpty();
+        assertThat(FuseTestExtension.leaks(fx.root())).isEmpty();
+    }
+
+    @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void oneDirectoryIsMountedOnceWhenItsPathAndALinkToItRaceForIt(FuseTestExtension.Fixture fx) throws Exception {
         HelloFuse viaPath = new HelloFuse();
