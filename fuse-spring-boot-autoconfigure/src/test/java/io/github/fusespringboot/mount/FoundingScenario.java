@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Supplier;
 
 import ru.serce.jnrfuse.FuseFS;
 import ru.serce.jnrfuse.examples.HelloFuse;
@@ -43,6 +44,8 @@ final class FoundingScenario {
 
     private final Duration cycleBound;
 
+    private Supplier<FuseFS> filesystems = HelloFuse::new;
+
     private WhileMounted whileMounted = (worker, cycle, mount) -> {
     };
 
@@ -62,6 +65,12 @@ final class FoundingScenario {
         return this;
     }
 
+    /** Where each worker's filesystem comes from (default: a new HelloFuse per worker). */
+    FoundingScenario filesystems(Supplier<FuseFS> supplier) {
+        this.filesystems = supplier;
+        return this;
+    }
+
     /** Runs every cycle (each worker takes the next cycle number until all are taken). */
     Result run() throws InterruptedException {
         AtomicInteger next = new AtomicInteger();
@@ -76,7 +85,7 @@ final class FoundingScenario {
         long started = System.nanoTime();
         for (int w = 0; w < this.workers; w++) {
             int worker = w;
-            FuseFS filesystem = new HelloFuse(); // one per worker, reused for each of its cycles
+            FuseFS filesystem = this.filesystems.get(); // one per worker, reused for each of its cycles
             threads[w] = new Thread(() -> {
                 int cycle;
                 while (!stop.get() && (cycle = next.getAndIncrement()) < this.cycles) {

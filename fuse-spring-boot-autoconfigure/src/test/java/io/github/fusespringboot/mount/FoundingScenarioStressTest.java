@@ -2,11 +2,14 @@ package io.github.fusespringboot.mount;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import ru.serce.jnrfuse.examples.HelloFuse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,6 +48,34 @@ class FoundingScenarioStressTest {
         try (var left = java.nio.file.Files.list(fx.root())) {
             assertThat(left).as("every cycle removed its directory").isEmpty();
         }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aCycleThatHangsFailsTheRunWithinItsBoundInsteadOfBlockingIt(FuseTestExtension.Fixture fx) throws Exception {
+        WedgedFilesystemTest.BlockingReadFs hanging = new WedgedFilesystemTest.BlockingReadFs();
+        AtomicInteger workers = new AtomicInteger();
+        Duration bound = Duration.ofSeconds(1);
+        long started = System.nanoTime();
+        FoundingScenario.Result result;
+        try {
+            result = new FoundingScenario(fx.manager(), fx.root(), 2, 50, true, bound)
+                .filesystems(() -> (workers.getAndIncrement() == 0) ? hanging : new HelloFuse())
+                .run();
+        }
+        finally {
+            hanging.release.countDown();
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(result.failures()).isPositive();
+        assertThat(result.failureMessages().get(0)).contains("stuck for more than", "reading");
+        assertThat(took).as("watchdog bound (2 x 1 s + abort grace) + abort + join").isLessThan(Duration.ofSeconds(20));
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!FuseTestExtension.leaks(fx.root()).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(FuseTestExtension.leaks(fx.root())).isEmpty();
     }
 
 }
