@@ -75,8 +75,6 @@ public final class FuseMount implements AutoCloseable {
 
     private volatile boolean kernelMounted;
 
-    /** Set when an unmount gave up waiting: the last serving thread to end frees the session. */
-    private volatile boolean destroyWhenIdle;
 
     private final AtomicInteger workers = new AtomicInteger();
 
@@ -95,6 +93,13 @@ public final class FuseMount implements AutoCloseable {
     private final AtomicBoolean unmountStarted = new AtomicBoolean();
 
     private volatile int loopErrno;
+
+    /**
+     * Set when mounting or unmounting gave up waiting for a serving thread stuck in a callback and
+     * left the session allocated: the last serving thread to end frees it then (otherwise its
+     * /dev/fuse descriptor and libfuse session would leak for the life of the JVM).
+     */
+    private volatile boolean freeWhenServingEnds;
 
     FuseMount(MountSpec spec, MountManager manager) {
         this.spec = spec;
@@ -436,7 +441,11 @@ public final class FuseMount implements AutoCloseable {
         Native.umount2(this.target.toString(), Native.MNT_DETACH | Native.UMOUNT_NOFOLLOW);
         if (!awaitLoopEnd(this.spec.unmountTimeout())) {
             FuseConnections.abort(this.connectionId);
-            awaitLoopEnd(ABORT_GRACE);
+            if (!awaitLoopEnd(ABORT_GRACE)) {
+                this.freeWhenServingEnds = true;
+                freeAbandonedSession();
+                return;
+            }
         }
         finishSession();
         undo();
@@ -534,11 +543,22 @@ public final class FuseMount implements AutoCloseable {
         if (this.workers.decrementAndGet() == 0) {
             this.ready.completeExceptionally(new LoopEndedException(this.loopErrno));
             this.loopEnded.complete(null);
-            if (this.destroyWhenIdle) {
-                // an unmount gave up on a callback that would not return; now it has, free the session
-                finishSession();
-                logger.info("FUSE mount '{}': its last serving thread ended after all; session freed", name());
+            if (this.freeWhenServingEnds) {
+                logger.info("FUSE mount '{}': the stuck callback returned; freeing the session left behind", name());
+                freeAbandonedSession();
             }
+        }
+    }
+
+    /**
+     * Frees what a mount or unmount that gave up on a stuck serving thread left allocated, once no
+     * thread serves any more. Called by both sides of that race (the giving-up side after setting
+     * {@link #freeWhenServingEnds}, the last serving thread after ending); destroy is idempotent.
+     */
+    private void freeAbandonedSession() {
+        if (this.workers.get() == 0) {
+            finishSession();
+            undo();
         }
     }
 
@@ -658,7 +678,8 @@ public final class FuseMount implements AutoCloseable {
         }
         if (!awaitLoopEnd(Duration.ofNanos(deadline - System.nanoTime()))) {
             if (!rungs.abortConnection()) {
-                this.destroyWhenIdle = true;
+                this.freeWhenServingEnds = true;
+                freeAbandonedSession(); // in case the last thread ended just now
                 return fail(MountPhase.UNMOUNT, 0, "the filesystem did not end within " + timeout
                         + " and aborting its connection is switched off", "Find what holds it (a callback that "
                                 + "does not return, a process inside it), or allow the abort (fuse.unmount.abort-connection)",
@@ -668,15 +689,11 @@ public final class FuseMount implements AutoCloseable {
             logger.warn("FUSE mount '{}' on {} did not end within {}; {} its FUSE connection {}", name(), path, timeout,
                     aborted ? "aborted" : "could not abort", this.connectionId);
             if (!awaitLoopEnd(ABORT_GRACE)) {
-                this.destroyWhenIdle = true;
-                if (this.workers.get() == 0) {
-                    finishSession();
-                    undo();
-                    return null;
-                }
+                this.freeWhenServingEnds = true;
+                freeAbandonedSession(); // in case the last thread ended just now
                 return fail(MountPhase.UNMOUNT, 0,
                         "its serving threads are still inside the filesystem after the connection was aborted "
-                                + "(a callback that never returns); the session is freed when they return",
+                                + "(a callback that never returns); the session is freed once they return",
                         "Fix the filesystem callback that blocks; the threads are named " + LoopThreads.SERVING_PREFIX
                                 + name(),
                         null);

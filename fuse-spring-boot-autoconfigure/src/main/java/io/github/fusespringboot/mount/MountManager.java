@@ -1,6 +1,7 @@
 // The engine's entry point: mounts and unmounts filesystems, alone or many at once, and knows them by name.
 package io.github.fusespringboot.mount;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +40,9 @@ public final class MountManager implements AutoCloseable {
     private final ConcurrentHashMap<String, FuseMount> byName = new ConcurrentHashMap<>();
 
     private final ConcurrentHashMap<Path, FuseMount> byPath = new ConcurrentHashMap<>();
+
+    /** The {@link #byPath} key each mount holds (see {@link #directoryKey(Path)}). */
+    private final ConcurrentHashMap<FuseMount, Path> pathKeys = new ConcurrentHashMap<>();
 
     private final List<MountListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -87,7 +91,7 @@ public final class MountManager implements AutoCloseable {
             throw new FuseMountException(spec.name(), spec.mountPoint(), MountPhase.VALIDATE, 0,
                     "the mount manager is closed", null, null);
         }
-        Path key = spec.mountPoint().normalize();
+        Path key = directoryKey(spec.mountPoint());
         if (this.byName.putIfAbsent(spec.name(), mount) != null) {
             throw new FuseMountException(spec.name(), spec.mountPoint(), MountPhase.VALIDATE, 0,
                     "a mount with this name exists already", "Give each mount its own name", null);
@@ -99,6 +103,7 @@ public final class MountManager implements AutoCloseable {
                     "mount '" + other.name() + "' uses this directory already", "Give each mount its own directory",
                     null);
         }
+        this.pathKeys.put(mount, key);
         long started = System.nanoTime();
         try {
             mount.mount();
@@ -289,7 +294,33 @@ public final class MountManager implements AutoCloseable {
 
     private void forget(FuseMount mount) {
         this.byName.remove(mount.name(), mount);
-        this.byPath.remove(mount.spec().mountPoint().normalize(), mount);
+        Path key = this.pathKeys.remove(mount);
+        if (key != null) {
+            this.byPath.remove(key, mount);
+        }
+    }
+
+    /**
+     * The directory a mount point names, with symbolic links resolved as far as the path exists, so
+     * that two spellings of one directory (a path and a link to it) are one key. The mount itself
+     * happens on the resolved path, and its mount-table check runs long before mount(2): keyed by
+     * the spelling, two concurrent mounts of one directory both passed and the kernel stacked them
+     * (then each unmount removed whichever was on top, the other mount's as often as not).
+     */
+    static Path directoryKey(Path mountPoint) {
+        Path path = mountPoint.normalize();
+        if (!path.isAbsolute()) {
+            return path; // refused when validated
+        }
+        for (Path existing = path; existing != null; existing = existing.getParent()) {
+            try {
+                return existing.toRealPath().resolve(existing.relativize(path));
+            }
+            catch (IOException ex) {
+                // does not exist (yet): resolve what does
+            }
+        }
+        return path;
     }
 
     private static void notify(Runnable call) {
