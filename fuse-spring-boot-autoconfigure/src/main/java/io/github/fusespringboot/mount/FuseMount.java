@@ -300,11 +300,9 @@ public final class FuseMount implements AutoCloseable {
         if (entry == null) {
             return;
         }
-        String refusal = StaleMounts.handle(entry, this.spec.staleMountPolicy());
+        StaleMounts.Refusal refusal = StaleMounts.handle(entry, this.spec.staleMountPolicy());
         if (refusal != null) {
-            throw fail(MountPhase.VALIDATE, Errno.EBUSY, refusal, "Unmount it first (after a crash: "
-                    + "scripts/fuse-cleanup " + path + ", or umount -l " + path
-                    + "), or choose another directory", null);
+            throw fail(MountPhase.VALIDATE, Errno.EBUSY, refusal.problem(), refusal.action(), null);
         }
     }
 

@@ -33,37 +33,48 @@ final class StaleMounts {
 
     }
 
+    /** Why a mount point cannot be used, and what to do about it. */
+    record Refusal(String problem, String action) {
+    }
+
     /**
-     * Cleans {@code entry} if the policy allows it; otherwise returns a reason to refuse.
-     * @return null when the directory is free now, or why the mount must be refused
+     * Cleans {@code entry} if the policy allows it; otherwise says why the mount must be refused.
+     * @return null when the directory is free now
      */
-    static String handle(MountTable.Entry entry, StaleMountPolicy policy) {
-        boolean ours = entry.source().startsWith(FuseMount.SOURCE_PREFIX);
+    static Refusal handle(MountTable.Entry entry, StaleMountPolicy policy) {
+        String dir = entry.mountPoint();
+        String unmountIt = "Unmount it first (umount " + dir + "), or choose another directory";
         if (!entry.isFuse()) {
-            return "the directory is already a mount point (type " + entry.type() + ", source " + entry.source() + ")";
+            return new Refusal("the directory is already a mount point (type " + entry.type() + ", source "
+                    + entry.source() + ")", unmountIt);
         }
-        Liveness liveness = probe(entry.mountPoint());
-        String what = (ours ? "a FUSE mount of this starter" : "a FUSE mount") + " (type " + entry.type() + ", source "
-                + entry.source() + ")";
-        switch (liveness) {
+        boolean ours = entry.source().startsWith(FuseMount.SOURCE_PREFIX);
+        String what = (ours ? "a FUSE mount of this starter" : "a FUSE mount") + " (type " + entry.type()
+                + ", source " + entry.source() + ")";
+        switch (probe(dir)) {
             case LIVE:
-                return "the directory already holds a live " + what + "; it is never unmounted for you";
+                return new Refusal("the directory is already a mount point of a live " + what
+                        + "; a live mount is never unmounted for you", unmountIt);
             case WEDGED:
-                return "the directory holds " + what + " that does not answer within " + PROBE_TIMEOUT.toMillis()
-                        + " ms; it may be busy, so it is left alone";
+                return new Refusal("the directory is already a mount point of " + what + " that does not answer within "
+                        + PROBE_TIMEOUT.toMillis() + " ms; it may be busy, so it is left alone", unmountIt);
             default:
                 break;
         }
         boolean allowed = policy == StaleMountPolicy.CLEAN_ANY_DEAD || (ours && policy == StaleMountPolicy.CLEAN_OURS);
         if (!allowed) {
-            return "the directory holds a dead " + what + " (Transport endpoint is not connected)";
+            return new Refusal("the directory is already a mount point of a dead " + what
+                    + " (Transport endpoint is not connected)", "Clean it (scripts/fuse-cleanup " + dir
+                            + ", or umount -l " + dir + "), let the engine clean dead mounts "
+                            + "(fuse.clean-stale-mounts=clean-any-dead), or choose another directory");
         }
         FuseConnections.abort(entry.connectionId());
-        int errno = Native.umount2(entry.mountPoint(), Native.MNT_DETACH | Native.UMOUNT_NOFOLLOW);
+        int errno = Native.umount2(dir, Native.MNT_DETACH | Native.UMOUNT_NOFOLLOW);
         if (errno != 0 && errno != Errno.EINVAL) {
-            return "the directory holds a dead " + what + " that could not be detached: " + Errno.describe(errno);
+            return new Refusal("the directory holds a dead " + what + " that could not be detached: "
+                    + Errno.describe(errno), "Clean it as root: scripts/fuse-cleanup " + dir);
         }
-        logger.warn("Cleaned up {}, left dead on {} (aborted connection {}, detached)", what, entry.mountPoint(),
+        logger.warn("Cleaned up {}, left dead on {} (aborted connection {}, detached)", what, dir,
                 entry.connectionId());
         return null;
     }

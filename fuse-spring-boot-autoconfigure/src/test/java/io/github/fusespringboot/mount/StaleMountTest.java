@@ -45,7 +45,7 @@ class StaleMountTest {
             .isThrownBy(() -> fx.manager().mount(MountSpec.builder("foreign", dir, new HelloFuse()).build()))
             .satisfies((ex) -> {
                 assertThat(ex.phase()).isEqualTo(MountPhase.VALIDATE);
-                assertThat(ex.getMessage()).contains(dir.toString(), "dead", "sshfs", "fuse-cleanup");
+                assertThat(ex.getMessage()).contains(dir.toString(), "dead", "sshfs", "fuse-cleanup", "clean-any-dead");
             });
         assertThat(MountTable.read().find(dir)).hasValueSatisfying((e) -> assertThat(e.type()).isEqualTo("fuse.sshfs"));
         try (FuseMount mount = fx.manager()

@@ -40,7 +40,8 @@ public final class FuseMetrics implements MeterBinder, MountListener {
 
     private final AtomicBoolean listening = new AtomicBoolean();
 
-    private final Map<String, Timer> operationTimerCache = new ConcurrentHashMap<>();
+    /** Per mount, per operation: the success and the error timer (operation names are constants). */
+    private final Map<FuseMount, Map<String, Timer[]>> timersByMount = new ConcurrentHashMap<>();
 
     private volatile MeterRegistry registry;
 
@@ -84,11 +85,13 @@ public final class FuseMetrics implements MeterBinder, MountListener {
 
     @Override
     public void unmounted(FuseMount mount, Duration took) {
+        this.timersByMount.remove(mount);
         record("fuse.unmount", "success", took, null);
     }
 
     @Override
     public void unmountFailed(FuseMount mount, FuseMountException error, Duration took) {
+        this.timersByMount.remove(mount);
         record("fuse.unmount", "failure", took, error);
     }
 
@@ -120,11 +123,17 @@ public final class FuseMetrics implements MeterBinder, MountListener {
         if (registry == null) {
             return;
         }
-        String key = mount.name() + '\u0000' + operation + (failed ? "\u0000e" : "");
-        this.operationTimerCache.computeIfAbsent(key, (k) -> Timer.builder("fuse.operations")
-            .tags(Tags.of("mount", mount.name(), "operation", operation, "result", failed ? "error" : "success"))
+        Timer[] timers = this.timersByMount.computeIfAbsent(mount, (m) -> new ConcurrentHashMap<>())
+            .computeIfAbsent(operation, (op) -> new Timer[] { operationTimer(registry, mount, op, "success"),
+                    operationTimer(registry, mount, op, "error") });
+        timers[failed ? 1 : 0].record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private static Timer operationTimer(MeterRegistry registry, FuseMount mount, String operation, String result) {
+        return Timer.builder("fuse.operations")
+            .tags(Tags.of("mount", mount.name(), "operation", operation, "result", result))
             .description("Filesystem calls served, by mount and operation")
-            .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+            .register(registry);
     }
 
 }
