@@ -652,12 +652,19 @@ public final class FuseMount implements AutoCloseable {
         String path = this.target.toString();
         long deadline = started + timeout.toNanos();
         long busyUntil = started + timeout.toNanos() / 2;
-        int errno = Native.umount2(path, Native.UMOUNT_NOFOLLOW);
+        int errno = umountIfOurs(path, Native.UMOUNT_NOFOLLOW);
         long backoffMillis = 1;
         while (errno == Errno.EBUSY && rungs.retryWhileBusy() && System.nanoTime() < busyUntil) {
             sleepQuietly(Math.min(backoffMillis, Math.max(1, (busyUntil - System.nanoTime()) / 1_000_000)));
             backoffMillis = Math.min(backoffMillis * 2, 100);
-            errno = Native.umount2(path, Native.UMOUNT_NOFOLLOW);
+            errno = umountIfOurs(path, Native.UMOUNT_NOFOLLOW);
+        }
+        if (errno == FOREIGN_ON_TOP) {
+            // umount2 by path would take down the other mount; ending our connection ends our session
+            logger.warn("FUSE mount '{}': another mount sits on top of it at {}; not unmounting that one, "
+                    + "aborting our FUSE connection {} instead", name(), path, this.connectionId);
+            FuseConnections.abort(this.connectionId);
+            errno = 0;
         }
         if (errno == Errno.EBUSY) {
             if (!rungs.lazyDetach()) {
@@ -666,7 +673,11 @@ public final class FuseMount implements AutoCloseable {
                                 + ", or allow the lazy detach (fuse.unmount.lazy-detach)", null));
             }
             logger.warn("FUSE mount '{}' on {} is still busy; detaching it lazily", name(), path);
-            errno = Native.umount2(path, Native.MNT_DETACH | Native.UMOUNT_NOFOLLOW);
+            errno = umountIfOurs(path, Native.MNT_DETACH | Native.UMOUNT_NOFOLLOW);
+            if (errno == FOREIGN_ON_TOP) {
+                FuseConnections.abort(this.connectionId);
+                errno = 0;
+            }
         }
         if (errno == Errno.EINVAL || errno == Errno.ENOENT) {
             logger.warn("FUSE mount '{}' on {} was no longer mounted (unmounted from outside?)", name(), path);
@@ -700,6 +711,27 @@ public final class FuseMount implements AutoCloseable {
         finishSession();
         undo();
         return null;
+    }
+
+    /** What {@link #umountIfOurs} returns when the topmost mount at our directory is not ours. */
+    private static final int FOREIGN_ON_TOP = -1;
+
+    /**
+     * {@code umount2} of our directory, but only while the topmost mount there is ours: by path,
+     * umount2 takes down whatever was mounted last, which may be somebody else's mount on top of ours.
+     * Returns 0, an errno, EINVAL when nothing is mounted there any more, or {@link #FOREIGN_ON_TOP}.
+     */
+    private int umountIfOurs(String path, int flags) {
+        MountTable.Entry top = MountTable.read().find(this.target).orElse(null);
+        if (top == null) {
+            return Errno.EINVAL;
+        }
+        boolean ours = top.source().equals(source())
+                && (this.connectionId < 0 || (top.isFuse() && top.connectionId() == this.connectionId));
+        if (!ours) {
+            return FOREIGN_ON_TOP;
+        }
+        return Native.umount2(path, flags);
     }
 
     private static void awaitQuietly(CompletableFuture<Void> future, Duration timeout) {
