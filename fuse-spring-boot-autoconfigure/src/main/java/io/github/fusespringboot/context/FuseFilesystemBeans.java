@@ -77,11 +77,12 @@ public final class FuseFilesystemBeans {
                                 + "' both declare the mount name '" + name + "'",
                         "Give one of them another name with @FuseFilesystem(name = ...)");
             }
-            DeclaredMount sameDirectory = byPath.putIfAbsent(mount.spec().mountPoint().normalize(), mount);
+            Path directory = mount.spec().mountPoint().normalize();
+            DeclaredMount sameDirectory = byPath.putIfAbsent(directory, mount);
             if (sameDirectory != null) {
                 throw new MountDeclarationException(beanName,
                         "@FuseFilesystem beans '" + sameDirectory.beanName() + "' and '" + beanName
-                                + "' both mount on " + mount.spec().mountPoint(),
+                                + "' both mount on " + directory,
                         "Give each mount its own directory (@FuseFilesystem(mountPoint = ...) or fuse.mounts."
                                 + name + ".mount-point)");
             }

@@ -2,7 +2,9 @@ package io.github.fusespringboot.autoconfigure;
 
 import io.github.fusespringboot.context.FuseLifecycle;
 import io.github.fusespringboot.mount.MountManager;
+import io.github.fusespringboot.mount.FuseTestExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import ru.serce.jnrfuse.FuseFS;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -14,6 +16,7 @@ import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ExtendWith(FuseTestExtension.class)
 class FuseAutoConfigurationTests {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
