@@ -134,7 +134,7 @@ public final class FuseFilesystemBeans {
         Path mountPoint = mountPoint(beanName, name, annotation, override);
         boolean readOnly = (override != null && override.readOnly() != null) ? override.readOnly()
                 : annotation.readOnly();
-        List<String> options = new ArrayList<>(this.defaults.options());
+        List<String> options = new ArrayList<>();
         if (override != null && override.options() != null) {
             options.addAll(override.options());
         }
@@ -142,14 +142,10 @@ public final class FuseFilesystemBeans {
             Arrays.stream(annotation.options()).map((option) -> resolve(beanName, option)).forEach(options::add);
         }
         int order = (override != null && override.order() != null) ? override.order() : annotation.order();
-        MountSpec spec = MountSpec.builder(name, mountPoint, filesystem)
+        MountSpec spec = this.defaults.builder(name, mountPoint, filesystem)
             .readOnly(readOnly)
             .createMountPoint(annotation.createMountPoint())
             .options(options)
-            .multithreaded(this.defaults.multithreaded())
-            .maxThreads(this.defaults.maxThreads())
-            .mountTimeout(this.defaults.mountTimeout())
-            .unmountTimeout(this.defaults.unmountTimeout())
             .build();
         return new DeclaredMount(beanName, spec, order);
     }
