@@ -30,7 +30,9 @@ class FileDescriptorReservationProcessTests {
                 "exec \"$0\" -cp \"$1\" " + ReservationProbe.class.getName() + " \"$2\" \"$3\" <&- >&- 2>&-", java,
                 System.getProperty("java.class.path"), mounts.toString(), report.toString());
         Process process = builder.start();
-        boolean ended = process.waitFor(120, TimeUnit.SECONDS);
+        // well inside the 120 s JUnit timeout, so a hung child is killed here (its mounts are then
+        // aborted by the extension) rather than left behind by an abandoned test thread
+        boolean ended = process.waitFor(90, TimeUnit.SECONDS);
         if (!ended) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
