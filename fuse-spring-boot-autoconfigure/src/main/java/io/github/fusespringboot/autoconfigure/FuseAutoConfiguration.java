@@ -23,8 +23,9 @@ import org.springframework.core.env.Environment;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for FUSE
- * mounts: a {@link MountManager} (the runtime API, injectable) and a {@link FuseLifecycle} that mounts
- * the {@code @FuseFilesystem} beans on start and unmounts everything on stop.
+ * mounts: a {@link MountManager} (the runtime API, injectable), the {@link MountDefaults} from the
+ * {@code fuse.*} properties, and a {@link FuseLifecycle} that mounts the {@code @FuseFilesystem} beans on
+ * start and unmounts everything, runtime mounts included, on stop.
  */
 @AutoConfiguration
 @ConditionalOnClass(FuseFS.class)
@@ -40,17 +41,23 @@ public final class FuseAutoConfiguration {
     }
 
     @Bean
-    FuseLifecycle fuseLifecycle(MountManager mountManager, FuseProperties properties,
-            ConfigurableListableBeanFactory beanFactory, Environment environment) {
-        MountDefaults defaults = new MountDefaults(properties.getDefaultOptions(), properties.isMultithreaded(),
+    @ConditionalOnMissingBean
+    MountDefaults fuseMountDefaults(FuseProperties properties) {
+        return new MountDefaults(properties.getDefaultOptions(), properties.isMultithreaded(),
                 properties.getMaxThreads(), properties.getMountTimeout(), properties.getUnmountTimeout(),
                 properties.getCleanStaleMounts(), properties.getUnmount().toEscalation(),
                 properties.isAllowSystemDirectories());
+    }
+
+    @Bean
+    FuseLifecycle fuseLifecycle(MountManager mountManager, MountDefaults fuseMountDefaults, FuseProperties properties,
+            ConfigurableListableBeanFactory beanFactory, Environment environment) {
         Map<String, MountOverride> overrides = new LinkedHashMap<>();
         properties.getMounts()
             .forEach((name, mount) -> overrides.put(name, new MountOverride(mount.getMountPoint(), mount.isEnabled(),
                     mount.getReadOnly(), mount.getOptions(), mount.getOrder())));
-        FuseFilesystemBeans filesystems = new FuseFilesystemBeans(beanFactory, environment, defaults, overrides);
+        FuseFilesystemBeans filesystems = new FuseFilesystemBeans(beanFactory, environment, fuseMountDefaults,
+                overrides);
         return new FuseLifecycle(mountManager, filesystems, properties.getConcurrency(), properties.isFailFast(),
                 properties.getLifecyclePhase());
     }

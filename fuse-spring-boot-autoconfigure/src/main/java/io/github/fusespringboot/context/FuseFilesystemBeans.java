@@ -77,11 +77,12 @@ public final class FuseFilesystemBeans {
                                 + "' both declare the mount name '" + name + "'",
                         "Give one of them another name with @FuseFilesystem(name = ...)");
             }
-            DeclaredMount sameDirectory = byPath.putIfAbsent(mount.spec().mountPoint().normalize(), mount);
+            Path directory = mount.spec().mountPoint().normalize();
+            DeclaredMount sameDirectory = byPath.putIfAbsent(directory, mount);
             if (sameDirectory != null) {
                 throw new MountDeclarationException(beanName,
                         "@FuseFilesystem beans '" + sameDirectory.beanName() + "' and '" + beanName
-                                + "' both mount on " + mount.spec().mountPoint(),
+                                + "' both mount on " + directory,
                         "Give each mount its own directory (@FuseFilesystem(mountPoint = ...) or fuse.mounts."
                                 + name + ".mount-point)");
             }
@@ -133,7 +134,7 @@ public final class FuseFilesystemBeans {
         Path mountPoint = mountPoint(beanName, name, annotation, override);
         boolean readOnly = (override != null && override.readOnly() != null) ? override.readOnly()
                 : annotation.readOnly();
-        List<String> options = new ArrayList<>(this.defaults.options());
+        List<String> options = new ArrayList<>();
         if (override != null && override.options() != null) {
             options.addAll(override.options());
         }
@@ -141,17 +142,10 @@ public final class FuseFilesystemBeans {
             Arrays.stream(annotation.options()).map((option) -> resolve(beanName, option)).forEach(options::add);
         }
         int order = (override != null && override.order() != null) ? override.order() : annotation.order();
-        MountSpec spec = MountSpec.builder(name, mountPoint, filesystem)
+        MountSpec spec = this.defaults.builder(name, mountPoint, filesystem)
             .readOnly(readOnly)
             .createMountPoint(annotation.createMountPoint())
             .options(options)
-            .multithreaded(this.defaults.multithreaded())
-            .maxThreads(this.defaults.maxThreads())
-            .mountTimeout(this.defaults.mountTimeout())
-            .unmountTimeout(this.defaults.unmountTimeout())
-            .staleMountPolicy(this.defaults.staleMountPolicy())
-            .unmountEscalation(this.defaults.unmountEscalation())
-            .allowSystemDirectory(this.defaults.allowSystemDirectories())
             .build();
         return new DeclaredMount(beanName, spec, order);
     }

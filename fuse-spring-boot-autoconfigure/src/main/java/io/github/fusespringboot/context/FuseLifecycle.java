@@ -231,6 +231,8 @@ public final class FuseLifecycle
     }
 
     private void unmountEverything() {
+        long started = System.nanoTime();
+        int before = this.manager.mounts().size();
         List<DeclaredMount> declared = declaredMounts();
         Set<FuseMount> declaredMounts = Collections.newSetFromMap(new IdentityHashMap<>());
         declared.forEach((mount) -> mount.mount().ifPresent(declaredMounts::add));
@@ -248,6 +250,9 @@ public final class FuseLifecycle
         failures.addAll(unmount(this.manager.mounts()));
         if (!failures.isEmpty()) {
             logger.warn("{} FUSE mount(s) could not be unmounted cleanly; see the errors above", failures.size());
+        }
+        else if (before > 0) {
+            logger.info("Unmounted {} FUSE filesystem(s) in {} ms", before, (System.nanoTime() - started) / 1_000_000);
         }
     }
 

@@ -1,9 +1,17 @@
 package io.github.fusespringboot.autoconfigure;
 
+import java.nio.file.Path;
+import java.time.Duration;
+
 import io.github.fusespringboot.context.FuseLifecycle;
+import io.github.fusespringboot.context.MountDefaults;
+import io.github.fusespringboot.mount.MountSpec;
 import io.github.fusespringboot.mount.MountManager;
+import io.github.fusespringboot.mount.FuseTestExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import ru.serce.jnrfuse.FuseFS;
+import ru.serce.jnrfuse.examples.HelloFuse;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
@@ -14,6 +22,7 @@ import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ExtendWith(FuseTestExtension.class)
 class FuseAutoConfigurationTests {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -33,10 +42,29 @@ class FuseAutoConfigurationTests {
     }
 
     @Test
+    void runtimeMountsCanStartFromTheConfiguredDefaults() {
+        this.runner
+            .withPropertyValues("fuse.default-options=attr_timeout=2", "fuse.mount-timeout=3s",
+                    "fuse.unmount-timeout=4s", "fuse.multithreaded=false", "fuse.max-threads=2")
+            .run((context) -> {
+                MountSpec spec = context.getBean("fuseMountDefaults", MountDefaults.class)
+                    .builder("runtime", Path.of("/srv/fuse/runtime"), new HelloFuse())
+                    .option("max_read=65536")
+                    .build();
+                assertThat(spec.options()).containsExactly("attr_timeout=2", "max_read=65536");
+                assertThat(spec.mountTimeout()).isEqualTo(Duration.ofSeconds(3));
+                assertThat(spec.unmountTimeout()).isEqualTo(Duration.ofSeconds(4));
+                assertThat(spec.multithreaded()).isFalse();
+                assertThat(spec.maxThreads()).isEqualTo(2);
+            });
+    }
+
+    @Test
     void backsOffWhenFuseIsDisabled() {
         this.runner.withPropertyValues("fuse.enabled=false").run((context) -> {
             assertThat(context).doesNotHaveBean(MountManager.class);
             assertThat(context).doesNotHaveBean(FuseLifecycle.class);
+            assertThat(context).doesNotHaveBean(MountDefaults.class);
         });
     }
 

@@ -4,7 +4,9 @@ import java.time.Duration;
 
 import io.github.fusespringboot.FuseFilesystem;
 import io.github.fusespringboot.context.FuseLifecycle;
+import io.github.fusespringboot.mount.FuseTestExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import ru.serce.jnrfuse.examples.HelloFuse;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -15,6 +17,7 @@ import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ExtendWith(FuseTestExtension.class)
 class FusePropertiesTests {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
