@@ -96,8 +96,30 @@ public final class FuseFilesystemBeans {
                     "Use the mount's name (@FuseFilesystem(name = ...), or else its bean name) as the key, or "
                             + "remove the entry");
         }
+        checkNesting(declared);
         declared.sort(Comparator.comparingInt(DeclaredMount::order));
         return List.copyOf(declared);
+    }
+
+    /**
+     * A mount point inside another mount's directory only exists once that mount is up, so it must be
+     * mounted in a later group (a higher order), and is then unmounted first.
+     */
+    private static void checkNesting(List<DeclaredMount> declared) {
+        for (DeclaredMount outer : declared) {
+            Path outerDir = outer.spec().mountPoint().normalize();
+            for (DeclaredMount inner : declared) {
+                Path innerDir = inner.spec().mountPoint().normalize();
+                if (inner != outer && innerDir.startsWith(outerDir) && inner.order() <= outer.order()) {
+                    throw new MountDeclarationException(inner.beanName(), "FUSE mount '" + inner.name() + "' on "
+                            + innerDir + " lies inside mount '" + outer.name() + "' on " + outerDir
+                            + ", so it can only be mounted after it, but its order (" + inner.order()
+                            + ") is not higher than " + outer.order(),
+                            "Give '" + inner.name() + "' a higher order than '" + outer.name()
+                                    + "' (@FuseFilesystem(order = ...) or fuse.mounts." + inner.name() + ".order)");
+                }
+            }
+        }
     }
 
     /** Keys match exactly, or else ignoring case and separators (as environment variables are written). */

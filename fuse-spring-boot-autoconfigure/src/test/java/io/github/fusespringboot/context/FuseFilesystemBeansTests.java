@@ -192,6 +192,26 @@ class FuseFilesystemBeansTests {
         assertNothingMounted(fx);
     }
 
+    @Test
+    void aMountInsideAnotherMustComeInALaterOrderGroup(FuseTestExtension.Fixture fx) {
+        runner(fx).withUserConfiguration(Nested.class).withPropertyValues("fuse.mounts.inner.order=0").run((context) -> {
+            MountDeclarationException failure = declarationFailure(context);
+            assertThat(failure.getMessage()).contains("'inner'", "lies inside mount 'outer'", fx.path("outer").toString(),
+                    "is not higher than");
+            assertNothingMounted(fx);
+        });
+    }
+
+    @Test
+    void aMountInsideAnotherIsMountedAfterItAndUnmountedBeforeIt(FuseTestExtension.Fixture fx) {
+        runner(fx).withUserConfiguration(Nested.class).run((context) -> {
+            assertThat(context).hasNotFailed();
+            assertThat(Files.readString(fx.path("outer").resolve("inner/hello"))).isEqualTo("Hello World!");
+            assertThat(MountInfo.isMounted(fx.path("outer"))).isTrue();
+        });
+        assertNothingMounted(fx);
+    }
+
     private static DeclaredMount single(AssertableApplicationContext context) {
         assertThat(context).hasNotFailed();
         List<DeclaredMount> declared = context.getBean(FuseLifecycle.class).declaredMounts();
@@ -225,6 +245,23 @@ class FuseFilesystemBeansTests {
     @Component
     @FuseFilesystem(name = "component-hello", mountPoint = "${test.root}/component", readOnly = true)
     static class HelloComponent extends HelloFuse {
+
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Nested {
+
+        @Bean
+        @FuseFilesystem(mountPoint = "${test.root}/outer")
+        ru.serce.jnrfuse.examples.MemoryFS outer() {
+            return new ru.serce.jnrfuse.examples.MemoryFS();
+        }
+
+        @Bean
+        @FuseFilesystem(mountPoint = "${test.root}/outer/inner", order = 1)
+        HelloFuse inner() {
+            return new HelloFuse();
+        }
 
     }
 
