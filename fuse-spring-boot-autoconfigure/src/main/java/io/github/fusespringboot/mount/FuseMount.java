@@ -2,6 +2,7 @@
 package io.github.fusespringboot.mount;
 
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -456,9 +457,23 @@ public final class FuseMount implements AutoCloseable {
             return;
         }
         this.createdDirectory = null;
-        for (Path dir = this.spec.mountPoint().normalize(); dir != null; dir = dir.getParent()) {
+        Path mountPoint = this.spec.mountPoint().normalize();
+        for (Path dir = mountPoint; dir != null; dir = dir.getParent()) {
             try {
                 Files.deleteIfExists(dir);
+            }
+            catch (DirectoryNotEmptyException ex) {
+                if (dir.equals(mountPoint) && this.kernelMounted) {
+                    // Something wrote by path into the plain directory once the mount was gone (the
+                    // unmount cannot stop that). Those files are not in the filesystem: say so loudly.
+                    logger.warn("FUSE mount '{}': files were written into {} after it was unmounted; they are "
+                            + "in that plain directory, not in the filesystem. Have clients write below a "
+                            + "directory that exists only inside the filesystem", name(), dir);
+                }
+                else {
+                    logger.debug("Could not remove {}: {}", dir, ex.toString());
+                }
+                return;
             }
             catch (IOException ex) {
                 logger.debug("Could not remove {}: {}", dir, ex.toString());
