@@ -33,6 +33,39 @@ class LayeringTests {
             .doesNotContain("jnr.ffi"));
     }
 
+    @Test
+    void onlyTheNativesPackageTouchesRawAddressesOrNativeBindings() throws IOException {
+        List<Path> outside = javaFiles(SOURCES).stream()
+            .filter((file) -> !file.startsWith(SOURCES.resolve("mount/natives")))
+            .toList();
+        assertThat(outside).allSatisfy((file) -> assertThat(Files.readString(file)).as(file.toString())
+            .doesNotContain("com.kenai.jffi")
+            .doesNotContain("LibraryLoader")
+            .doesNotContain(".address()"));
+    }
+
+    /**
+     * No JVM shutdown hook, no use of jnr-fuse's own mount()/umount() (a fixed 2 s wait, one hook per
+     * mount, fusermount -u -z), and no child process from the engine's direct mount path.
+     */
+    @Test
+    void mainSourcesHoldNoShutdownHookNoJnrFuseMountAndStartNoProcess() throws IOException {
+        List<Path> sources = javaFiles(SOURCES);
+        assertThat(sources).allSatisfy((file) -> {
+            String text = Files.readString(file);
+            assertThat(text).as(file.toString()).doesNotContain("addShutdownHook");
+            assertThat(text).as(file.toString()).doesNotContainPattern("\\.mount\\(\\s*[A-Za-z_.]*[Pp]ath[^,)]*,\\s*(true|false)");
+            assertThat(text).as(file.toString()).doesNotContain(".umount()");
+            if (!file.getFileName().toString().equals("Fusermount.java")) {
+                // only the opt-in fusermount strategy may start a helper (see its own tests)
+                assertThat(text).as(file.toString())
+                    .doesNotContain("ProcessBuilder")
+                    .doesNotContain("Runtime.getRuntime().exec")
+                    .doesNotContain("posix_spawn");
+            }
+        });
+    }
+
     private static List<Path> javaFiles(Path root) throws IOException {
         try (Stream<Path> files = Files.walk(root)) {
             return files.filter((file) -> file.toString().endsWith(".java")).toList();
