@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.github.fusespringboot.mount.natives.Errno;
+import io.github.fusespringboot.mount.natives.Fusermount;
 import io.github.fusespringboot.mount.natives.Native;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,10 +35,11 @@ final class StaleMounts {
     }
 
     /**
-     * Cleans {@code entry} if the policy allows it; otherwise returns a reason to refuse.
+     * Cleans {@code entry} if the policy allows it; otherwise returns a reason to refuse. {@code helper}
+     * (the fusermount helper, or null) detaches it when umount2 is not permitted.
      * @return null when the directory is free now, or why the mount must be refused
      */
-    static String handle(MountTable.Entry entry, StaleMountPolicy policy) {
+    static String handle(MountTable.Entry entry, StaleMountPolicy policy, String helper) {
         boolean ours = entry.source().startsWith(FuseMount.SOURCE_PREFIX);
         if (!entry.isFuse()) {
             return "the directory is already a mount point (type " + entry.type() + ", source " + entry.source() + ")";
@@ -60,6 +62,11 @@ final class StaleMounts {
         }
         FuseConnections.abort(entry.connectionId());
         int errno = Native.umount2(entry.mountPoint(), Native.MNT_DETACH | Native.UMOUNT_NOFOLLOW);
+        if (errno == Errno.EPERM && helper != null) {
+            // a normal user: the set-uid helper may detach a mount of this user
+            Fusermount.Outcome outcome = Fusermount.unmount(helper, entry.mountPoint(), true, PROBE_TIMEOUT.multipliedBy(2));
+            errno = outcome.succeeded() ? 0 : (outcome.errno() != 0) ? outcome.errno() : Errno.EIO;
+        }
         if (errno != 0 && errno != Errno.EINVAL) {
             return "the directory holds a dead " + what + " that could not be detached: " + Errno.describe(errno);
         }
