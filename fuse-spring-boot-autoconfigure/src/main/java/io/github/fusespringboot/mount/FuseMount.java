@@ -543,6 +543,11 @@ public final class FuseMount implements AutoCloseable {
         if (said.contains("user_allow_other")) {
             return "Add a line 'user_allow_other' to /etc/fuse.conf, or drop allow_other/allow_root";
         }
+        if (said.contains("failed to open /dev/fuse")) {
+            return "fusermount3 opens " + DEVICE + " as the calling user, so the device must be readable and writable "
+                    + "by that user (crw-rw-rw-, the default of the distributions' udev rules; some containers and "
+                    + "VMs create it crw-------: chmod 0666 " + DEVICE + ", or give a group access)";
+        }
         if (said.contains("has no write access") || said.contains("not owned by user")) {
             return "A normal user can only mount on a directory they may write to (and own, if it is sticky)";
         }

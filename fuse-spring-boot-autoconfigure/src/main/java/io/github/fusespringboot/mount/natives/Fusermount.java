@@ -38,7 +38,9 @@ import jnr.ffi.Runtime;
  * read end we drain (the helper's messages end up in our errors), 3 is the helper's end of a
  * {@code socketpair} ({@code _FUSE_COMMFD=3}, mounts only), and every other descriptor is closed in the
  * child before {@code exec} ({@code posix_spawn_file_actions_addclosefrom_np}, glibc 2.34+; on an older
- * C library one close action per descriptor listed in {@code /proc/self/fd}). Closing before exec is
+ * C library one close action for every number up to the highest descriptor open at spawn time plus
+ * {@link #FALLBACK_MARGIN}, holes included, since a descriptor another thread opens meanwhile takes the
+ * lowest free number). Closing before exec is
  * needed: the JVM opens files without {@code O_CLOEXEC} ({@code FileInputStream}, NIO channels, the
  * jars on the class path), so "our descriptors are close-on-exec" is not enough on its own. Every
  * descriptor created here is close-on-exec from birth ({@code pipe2(O_CLOEXEC)},
@@ -111,6 +113,9 @@ public final class Fusermount {
     private static final int CONTROL_SIZE = 64;
 
     private static final int MAX_OUTPUT = 16 * 1024;
+
+    /** Without closefrom: how many numbers above the highest open descriptor are closed too. */
+    static final int FALLBACK_MARGIN = 256;
 
     /** How long a child gets to disappear after SIGKILL. */
     static final Duration KILL_GRACE = Duration.ofSeconds(2);
@@ -633,19 +638,27 @@ public final class Fusermount {
                 check(CLOSE_FROM.posix_spawn_file_actions_addclosefrom_np(actions, from), "addclosefrom_np");
                 return;
             }
-            // no closefrom: close what is open now (descriptors opened meanwhile by other threads are
-            // not covered; ours are all close-on-exec, so only the JVM's own non-close-on-exec ones could be)
+            // No closefrom: close every number from `from` up to the highest descriptor open now plus a
+            // margin, holes included. A descriptor another thread opens meanwhile takes the lowest free
+            // number, so it lands in a hole or just above the highest: covered unless more than
+            // FALLBACK_MARGIN descriptors are opened during this very spawn. (Ours are all close-on-exec;
+            // the JVM's own files and directory streams are not, which is why this is needed at all.)
+            int highest = from - 1;
             try (Stream<Path> entries = Files.list(Path.of("/proc/self/fd"))) {
                 for (Path entry : entries.toList()) {
-                    int fd = Integer.parseInt(entry.getFileName().toString());
-                    if (fd >= from) {
-                        // glibc ignores EBADF here for a descriptor closed meanwhile
-                        check(libc.posix_spawn_file_actions_addclose(actions, fd), "addclose(" + fd + ")");
-                    }
+                    highest = Math.max(highest, Integer.parseInt(entry.getFileName().toString()));
                 }
             }
             catch (IOException ex) {
                 throw new NativeCallException("listing /proc/self/fd", ex.toString());
+            }
+            for (int fd = from; fd <= highest + FALLBACK_MARGIN; fd++) {
+                // glibc ignores EBADF from the close itself (not open); EBADF here means beyond the limit
+                int error = libc.posix_spawn_file_actions_addclose(actions, fd);
+                if (error == Errno.EBADF) {
+                    break;
+                }
+                check(error, "addclose(" + fd + ")");
             }
         }
 
