@@ -894,7 +894,8 @@ public final class FuseMount implements AutoCloseable {
             logger.warn("FUSE mount '{}' on {} did not end within {}; {} its FUSE connection {}{}", name(), path,
                     timeout, aborted ? "aborted" : "could not abort", this.connectionId,
                     (aborted || Native.effectiveUid() == 0) ? ""
-                            : " (a normal user cannot write /sys/fs/fuse/connections/<id>/abort)");
+                            : " (a normal user can abort only its own connections, and only where fusectl is "
+                                    + "mounted on /sys/fs/fuse/connections: mounting it needs root)");
             if (!awaitLoopEnd(ABORT_GRACE)) {
                 this.destroyWhenIdle = true;
                 if (this.workers.get() == 0) {

@@ -159,6 +159,34 @@ class NonRootMountTest {
     }
 
     @Test
+    void wedgedHelperMountIsGivenUpWithinTheBoundAndFreedWhenItsCallbackReturns(FuseTestExtension.Fixture fx)
+            throws Exception {
+        Child child = run(fx, Identity.USER, null, List.of(), CHILD_TIMEOUT, "wedged");
+        assertThat(child.get("error")).as(child.log).isNull();
+        assertThat(child.get("entered")).isEqualTo("true");
+        // busy: fusermount3 -u retried, then -u -z; the serving thread stays stuck
+        assertThat(child.get("unmount")).as(child.log).isEqualTo("failed");
+        assertThat(child.get("unmountMessage")).contains("still inside the filesystem");
+        // fusectl's files belong to the connection's owner: a user may abort its own connection, where
+        // fusectl is mounted (mounting it needs root); the callback stays stuck either way
+        if (MountTable.read().find(FuseConnections.ROOT).filter((e) -> e.type().equals("fusectl")).isPresent()) {
+            assertThat(child.log).contains("aborted its FUSE connection");
+            // the abort failed the reader's waiting request
+            assertThat(child.get("readerRead")).contains("Transport endpoint is not connected");
+        }
+        else {
+            assertThat(child.log).contains("could not abort its FUSE connection", "mounting it needs root");
+            assertThat(child.get("readerRead")).isEqualTo("stuck");
+        }
+        assertThat(Long.parseLong(child.get("unmountMillis"))).as("1 s timeout + abort grace + helper minimum")
+            .isLessThan(Duration.ofSeconds(1).plus(FuseMount.ABORT_GRACE).plus(FuseMount.HELPER_MINIMUM).toMillis() + 500);
+        assertThat(child.get("state")).isEqualTo("FAILED");
+        assertThat(child.get("mountedAfter")).as("lazily detached by fusermount3 -u -z").isEqualTo("false");
+        assertThat(child.get("readerAlive")).isEqualTo("false");
+        assertThat(child.get("leaks")).as("freed once the callback returned").isEqualTo("[]");
+    }
+
+    @Test
     @Timeout(170)
     void foundingScenarioThroughTheHelperAsANormalUser(FuseTestExtension.Fixture fx) throws Exception {
         int cycles = 2000;

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +20,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import io.github.fusespringboot.mount.natives.Native;
+import jnr.ffi.Pointer;
+import ru.serce.jnrfuse.ErrorCodes;
+import ru.serce.jnrfuse.FuseStubFS;
 import ru.serce.jnrfuse.examples.HelloFuse;
+import ru.serce.jnrfuse.struct.FileStat;
+import ru.serce.jnrfuse.struct.FuseFileInfo;
 
 /**
  * {@code NonRootScenario <scenario> <root directory> <result file> [arguments]}. Scenarios:
@@ -26,7 +33,8 @@ import ru.serce.jnrfuse.examples.HelloFuse;
  * with the helper, then with direct-then-fusermount), {@code stress <cycles> <workers>} (the founding
  * scenario through the helper), {@code churn <cycles> <workers>} (helper mounts while /dev/fuse
  * descriptors, a file inside a mount and a plain file are open in this JVM). Every scenario ends with
- * the leak check of {@link FuseTestExtension#leaks(Path)}.
+ * the leak check of {@link FuseTestExtension#leaks(Path)}. {@code wedged}: unmount (through the helper)
+ * while a callback never returns, as a user who cannot abort the connection through fusectl.
  */
 public final class NonRootScenario {
 
@@ -46,6 +54,7 @@ public final class NonRootScenario {
                 case "fusermount" -> fusermount(root, result);
                 case "stress" -> stress(root, Integer.parseInt(args[3]), Integer.parseInt(args[4]), result);
                 case "churn" -> churn(root, Integer.parseInt(args[3]), Integer.parseInt(args[4]), result);
+                case "wedged" -> wedged(root, result);
                 default -> throw new IllegalArgumentException("unknown scenario " + args[0]);
             }
             result.setProperty("leaks", FuseTestExtension.leaks(root).toString());
@@ -79,6 +88,96 @@ public final class NonRootScenario {
             result.setProperty("millis", Long.toString((System.nanoTime() - started) / 1_000_000));
             result.setProperty("mountPointLeft", Boolean.toString(Files.exists(root.resolve("direct"))));
         }
+    }
+
+    /**
+     * A read callback that does not return: the unmount must still end within its bound, although a
+     * normal user can neither umount2 nor write fusectl's abort; once the callback returns, all is freed.
+     */
+    private static void wedged(Path root, Properties result) throws Exception {
+        StuckFs fs = new StuckFs();
+        Duration timeout = Duration.ofSeconds(1);
+        try (MountManager manager = new MountManager()) {
+            Path dir = Files.createDirectory(root.resolve("wedged"));
+            FuseMount mount = manager.mount(MountSpec.builder("wedged", dir, fs)
+                .mountStrategy(MountStrategy.FUSERMOUNT)
+                .unmountTimeout(timeout)
+                .build());
+            Thread reader = new Thread(() -> {
+                try {
+                    result.setProperty("readerRead", Files.readString(dir.resolve("stuck")));
+                }
+                catch (IOException ex) {
+                    result.setProperty("readerRead", ex.toString());
+                }
+            }, "stuck-reader");
+            reader.setDaemon(true);
+            reader.start();
+            result.setProperty("entered", Boolean.toString(fs.entered.await(10, TimeUnit.SECONDS)));
+            long started = System.nanoTime();
+            try {
+                mount.unmount();
+                result.setProperty("unmount", "returned");
+            }
+            catch (FuseMountException ex) {
+                result.setProperty("unmount", "failed");
+                result.setProperty("unmountMessage", ex.getMessage());
+            }
+            result.setProperty("unmountMillis", Long.toString((System.nanoTime() - started) / 1_000_000));
+            result.setProperty("state", mount.state().name());
+            result.setProperty("mountedAfter", Boolean.toString(MountTable.read().find(dir).isPresent()));
+            fs.release.countDown();
+            reader.join(10_000);
+            result.setProperty("readerAlive", Boolean.toString(reader.isAlive()));
+        }
+    }
+
+    /** A file whose read blocks until released. */
+    static final class StuckFs extends FuseStubFS {
+
+        final CountDownLatch entered = new CountDownLatch(1);
+
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public int getattr(String path, FileStat stat) {
+            if (path.equals("/")) {
+                stat.st_mode.set(FileStat.S_IFDIR | 0755);
+                stat.st_nlink.set(2);
+                return 0;
+            }
+            if (path.equals("/stuck")) {
+                stat.st_mode.set(FileStat.S_IFREG | 0444);
+                stat.st_nlink.set(1);
+                stat.st_size.set(5);
+                return 0;
+            }
+            return -ErrorCodes.ENOENT();
+        }
+
+        @Override
+        public int open(String path, FuseFileInfo fi) {
+            return path.equals("/stuck") ? 0 : -ErrorCodes.ENOENT();
+        }
+
+        @Override
+        public int read(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
+            this.entered.countDown();
+            try {
+                this.release.await(60, TimeUnit.SECONDS);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] data = "stuck".getBytes();
+            if (offset >= data.length) {
+                return 0;
+            }
+            int n = (int) Math.min(size, data.length - offset);
+            buf.put(0, data, (int) offset, n);
+            return n;
+        }
+
     }
 
     /** FUSERMOUNT, then DIRECT_THEN_FUSERMOUNT: mount, read through the mount, unmount. */
