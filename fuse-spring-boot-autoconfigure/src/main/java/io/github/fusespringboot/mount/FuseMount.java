@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.fusespringboot.mount.natives.Errno;
 import io.github.fusespringboot.mount.natives.FuseSession;
-import io.github.fusespringboot.mount.natives.Fusermount;
 import io.github.fusespringboot.mount.natives.FuseSession.RequestBuffer;
+import io.github.fusespringboot.mount.natives.Fusermount;
 import io.github.fusespringboot.mount.natives.Native;
 import io.github.fusespringboot.mount.natives.NativeCallException;
 import io.github.fusespringboot.mount.natives.SessionCallbacks;
@@ -426,7 +426,7 @@ public final class FuseMount implements AutoCloseable {
             }
             if (errno == Errno.EACCES || errno == Errno.EPERM) {
                 throw fail(MountPhase.OPEN_DEVICE, errno, "not allowed to open " + DEVICE
-                        + " (running as uid " + Native.effectiveUid() + "; the device is usually root-only)",
+                        + " (running as uid " + Native.effectiveUid() + ")",
                         PRIVILEGE_ADVICE, ex);
             }
             if (errno == Errno.ENODEV || errno == 6 /* ENXIO */) {
