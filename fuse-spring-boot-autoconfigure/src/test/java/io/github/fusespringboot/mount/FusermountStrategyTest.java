@@ -66,6 +66,43 @@ class FusermountStrategyTest {
     }
 
     @Test
+    void helperThatHangsIsKilledAndReapedWithinTheBound(FuseTestExtension.Fixture fx) throws Exception {
+        Path stub = stub(fx, "hang", "exec sleep 60");
+        Duration timeout = Duration.ofMillis(500);
+        long started = System.nanoTime();
+        Fusermount.Outcome outcome = Fusermount.mount(stub.toString(), fx.dir("hang").toString(), "rw", timeout);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(timeout.plusSeconds(1));
+        assertThat(outcome.timedOut()).isTrue();
+        assertThat(outcome.fd()).isEqualTo(-1);
+        assertThat(outcome.signal()).isEqualTo(9);
+        assertThat(outcome.errno()).isEqualTo(Errno.ETIMEDOUT);
+        assertThat(Fusermount.unreaped()).isZero();
+    }
+
+    @Test
+    void helperMessagesAreCapturedAndTheirErrnoRecognised(FuseTestExtension.Fixture fx) throws Exception {
+        Path stub = stub(fx, "refuse", "echo \"$0: mount failed: Operation not permitted\" >&2; exit 1");
+        Fusermount.Outcome outcome = Fusermount.mount(stub.toString(), fx.dir("refused").toString(), "rw",
+                Duration.ofSeconds(5));
+        assertThat(outcome.fd()).isEqualTo(-1);
+        assertThat(outcome.exitStatus()).isEqualTo(1);
+        assertThat(outcome.output()).contains("mount failed: Operation not permitted");
+        assertThat(outcome.errno()).isEqualTo(Errno.EPERM);
+        assertThat(outcome.describe()).startsWith("exit status 1: ").contains("Operation not permitted");
+        Path busy = stub(fx, "busy", "echo \"$0: failed to unmount $4: Device or resource busy\" >&2; exit 1");
+        Fusermount.Outcome unmount = Fusermount.unmount(busy.toString(), "/nowhere", false, Duration.ofSeconds(5));
+        assertThat(unmount.succeeded()).isFalse();
+        assertThat(unmount.errno()).isEqualTo(Errno.EBUSY);
+    }
+
+    private static Path stub(FuseTestExtension.Fixture fx, String name, String body) throws Exception {
+        Path stub = fx.root().resolve(name + ".sh");
+        Files.writeString(stub, "#!/bin/sh\n" + body + "\n");
+        Files.setPosixFilePermissions(stub, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return stub;
+    }
+
+    @Test
     void helperOptionsNameTheFlagsAndKernelData() {
         MountOptions options = MountOptions.parse(java.util.List.of("allow_other", "noatime", "max_read=65536"), true);
         assertThat(options.helperOptions()).isEqualTo("ro,nosuid,nodev,noatime,allow_other,max_read=65536,default_permissions");
