@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.github.fusespringboot.mount.natives.Errno;
 import io.github.fusespringboot.mount.natives.FuseSession;
 import io.github.fusespringboot.mount.natives.FuseSession.RequestBuffer;
+import io.github.fusespringboot.mount.natives.Fusermount;
 import io.github.fusespringboot.mount.natives.Native;
 import io.github.fusespringboot.mount.natives.NativeCallException;
 import io.github.fusespringboot.mount.natives.SessionCallbacks;
@@ -46,6 +47,12 @@ public final class FuseMount implements AutoCloseable {
     public static final String TYPE = "fuse.fuse-spring-boot";
 
     static final String DEVICE = "/dev/fuse";
+
+    /** The subtype of every mount ({@code fuse.<subtype>} is {@link #TYPE}). */
+    static final String SUBTYPE = TYPE.substring("fuse.".length());
+
+    /** The least time one run of the fusermount helper is given, even when the unmount timeout is spent. */
+    static final Duration HELPER_MINIMUM = Duration.ofMillis(500);
 
     /** After an abort, how long the serving threads get to notice before they are given up on. */
     static final Duration ABORT_GRACE = Duration.ofSeconds(2);
@@ -76,6 +83,8 @@ public final class FuseMount implements AutoCloseable {
 
     private volatile boolean kernelMounted;
 
+    /** The fusermount helper that made the mount, or null for a direct mount. */
+    private volatile String helper;
 
     private final AtomicInteger workers = new AtomicInteger();
 
@@ -182,9 +191,7 @@ public final class FuseMount implements AutoCloseable {
             MountOptions options = parseOptions();
             this.allowOther = options.allowOther();
             prepareMountPoint(options);
-            int fd = openDevice();
-            this.session = createSession(fd, options);
-            mountSystemCall(fd, options);
+            mountKernel(options, started);
             this.connectionId = MountTable.read()
                 .find(this.target)
                 .filter((entry) -> entry.source().equals(source()))
@@ -301,7 +308,8 @@ public final class FuseMount implements AutoCloseable {
         if (entry == null) {
             return;
         }
-        StaleMounts.Refusal refusal = StaleMounts.handle(entry, this.spec.staleMountPolicy());
+        StaleMounts.Refusal refusal = StaleMounts.handle(entry, this.spec.staleMountPolicy(),
+                (this.spec.mountStrategy() != MountStrategy.DIRECT) ? Fusermount.find().orElse(null) : null);
         if (refusal != null) {
             throw fail(MountPhase.VALIDATE, Errno.EBUSY, refusal.problem(), refusal.action(), null);
         }
@@ -336,12 +344,83 @@ public final class FuseMount implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes the kernel mount with the spec's strategy and builds the session on its descriptor. On
+     * failure nothing is left mounted (and the directories the engine made are removed).
+     */
+    private void mountKernel(MountOptions options, long started) {
+        MountStrategy strategy = this.spec.mountStrategy();
+        FuseMountException refused = null;
+        if (strategy != MountStrategy.FUSERMOUNT) {
+            refused = mountDirect(options, strategy == MountStrategy.DIRECT_THEN_FUSERMOUNT);
+            if (refused == null) {
+                return;
+            }
+            logger.warn("FUSE mount '{}': direct mount refused with {} while {}; falling back to the fusermount "
+                    + "helper (mount strategy direct-then-fusermount)", name(), Errno.describe(refused.errno()),
+                    refused.phase().description());
+        }
+        mountWithHelper(options, started, refused);
+    }
+
+    /** Whether a direct mount failed for lack of privilege, the only failures a fallback may follow. */
+    private static boolean isPermissionDenied(int errno) {
+        return errno == Errno.EACCES || errno == Errno.EPERM;
+    }
+
+    /**
+     * open + session + mount(2). Returns null when mounted. When {@code mayFallBack} and the kernel
+     * refused for lack of privilege, returns that error with nothing left behind but the mount point
+     * (the fallback still needs it); otherwise throws.
+     */
+    private FuseMountException mountDirect(MountOptions options, boolean mayFallBack) {
+        int fd;
+        try {
+            fd = openDevice();
+        }
+        catch (FuseMountException ex) {
+            if (mayFallBack && isPermissionDenied(ex.errno())) {
+                return ex;
+            }
+            undo();
+            throw ex;
+        }
+        try {
+            this.session = createSession(fd, options);
+        }
+        catch (FuseMountException ex) {
+            undo();
+            throw ex;
+        }
+        try {
+            mountSystemCall(fd, options);
+        }
+        catch (FuseMountException ex) {
+            if (mayFallBack && isPermissionDenied(ex.errno())) {
+                return ex;
+            }
+            undo();
+            throw ex;
+        }
+        return null;
+    }
+
+    /**
+     * What to do when a direct mount lacks privilege. Both refusals (EACCES opening /dev/fuse, which is
+     * what a normal user usually meets first, and EPERM from mount(2)) say the same.
+     */
+    static final String PRIVILEGE_ADVICE = "Direct mount (mount strategy 'direct', the default) needs root or "
+            + "CAP_SYS_ADMIN. As a normal user, mount through the set-uid fusermount3 helper instead: set "
+            + "fuse.mount-strategy=fusermount (or fuse.mount-strategy=direct-then-fusermount to try direct first; "
+            + "for one mount fuse.mounts.<name>.mount-strategy; without Spring "
+            + "MountSpec.builder(...).mountStrategy(MountStrategy.FUSERMOUNT)). In a container: --device /dev/fuse "
+            + "--cap-add SYS_ADMIN. The engine never falls back to fusermount on its own";
+
     private int openDevice() {
         try {
             return Native.openFuseDevice(DEVICE);
         }
         catch (NativeCallException ex) {
-            undo();
             int errno = ex.errno();
             if (errno == Errno.ENOENT) {
                 throw fail(MountPhase.OPEN_DEVICE, errno, DEVICE + " does not exist",
@@ -349,9 +428,9 @@ public final class FuseMount implements AutoCloseable {
                                 + "(docker run --device /dev/fuse --cap-add SYS_ADMIN)", ex);
             }
             if (errno == Errno.EACCES || errno == Errno.EPERM) {
-                throw fail(MountPhase.OPEN_DEVICE, errno, "not allowed to open " + DEVICE,
-                        "The default direct mount needs root or CAP_SYS_ADMIN and access to /dev/fuse "
-                                + "(containers: --device /dev/fuse --cap-add SYS_ADMIN)", ex);
+                throw fail(MountPhase.OPEN_DEVICE, errno, "not allowed to open " + DEVICE
+                        + " (running as uid " + Native.effectiveUid() + ")",
+                        PRIVILEGE_ADVICE, ex);
             }
             if (errno == Errno.ENODEV || errno == 6 /* ENXIO */) {
                 throw fail(MountPhase.OPEN_DEVICE, errno, "the kernel has no FUSE driver behind " + DEVICE,
@@ -360,23 +439,21 @@ public final class FuseMount implements AutoCloseable {
             throw fail(MountPhase.OPEN_DEVICE, errno, "cannot open " + DEVICE, null, ex);
         }
         catch (IllegalStateException ex) {
-            undo();
             throw fail(MountPhase.OPEN_DEVICE, 0, "native calls are not available: " + ex.getMessage(),
                     "The engine needs Linux with a working jnr-ffi", ex);
         }
     }
 
+    /** Builds the libfuse session on {@code fd} (which it owns from then on, failed or not). */
     private FuseSession createSession(int fd, MountOptions options) {
         try {
             return FuseSession.create(fd, options.libraryOptions(), this.spec.filesystem(), this.callbacks);
         }
         catch (IllegalStateException ex) {
-            undo();
             throw fail(MountPhase.SESSION, 0, "libfuse2 is not available: " + ex.getMessage(),
                     "Install libfuse2 (Debian/Ubuntu: apt-get install libfuse2; Fedora/RHEL: dnf install fuse-libs)", ex);
         }
         catch (NativeCallException ex) {
-            undo();
             throw fail(MountPhase.SESSION, ex.errno(), ex.getMessage(), "Check the mount's FUSE options", ex);
         }
     }
@@ -391,13 +468,10 @@ public final class FuseMount implements AutoCloseable {
         catch (NativeCallException ex) {
             this.session.destroy();
             this.session = null;
-            undo();
             int errno = ex.errno();
             if (errno == Errno.EPERM) {
-                throw fail(MountPhase.MOUNT, errno, "mount(2) is not permitted",
-                        "Direct mount needs root or CAP_SYS_ADMIN (containers: --device /dev/fuse --cap-add "
-                                + "SYS_ADMIN); the engine never falls back to fusermount on its own",
-                        ex);
+                throw fail(MountPhase.MOUNT, errno, "mount(2) is not permitted (running as uid "
+                        + Native.effectiveUid() + " without CAP_SYS_ADMIN)", PRIVILEGE_ADVICE, ex);
             }
             if (errno == Errno.ENODEV) {
                 throw fail(MountPhase.MOUNT, errno, "the kernel does not know the filesystem type fuse",
@@ -410,6 +484,160 @@ public final class FuseMount implements AutoCloseable {
             throw fail(MountPhase.MOUNT, errno, "mount(2) failed", null, ex);
         }
     }
+
+    // ------------------------------------------------------------------ the fusermount helper
+
+    /**
+     * Mounts through the set-uid helper: it opens /dev/fuse, mounts it and sends the descriptor back
+     * (see {@link Fusermount}); the session is then built on that descriptor as in a direct mount.
+     */
+    private void mountWithHelper(MountOptions options, long started, FuseMountException refused) {
+        String before = (refused != null) ? "direct mount was refused (" + Errno.name(refused.errno())
+                + ") and then " : "";
+        FileDescriptorReservation.reserve();
+        String helper = Fusermount.find().orElse(null);
+        if (helper == null) {
+            undo();
+            throw fail(MountPhase.MOUNT, Errno.ENOENT, before + "no fusermount helper was found (looked for "
+                    + String.join(" and ", Fusermount.NAMES) + " on PATH, in /usr/bin and /bin)",
+                    "Install fuse3 (Debian/Ubuntu: apt-get install fuse3; Fedora/RHEL: dnf install fuse3), or run "
+                            + "as root with the default mount strategy 'direct'", null);
+        }
+        String helperOptions = options.helperOptions() + ",fsname=" + source() + ",subtype=" + SUBTYPE;
+        Duration remaining = this.spec.mountTimeout().minusNanos(System.nanoTime() - started);
+        Fusermount.Outcome outcome;
+        try {
+            outcome = Fusermount.mount(helper, this.target.toString(), helperOptions, remaining);
+        }
+        catch (NativeCallException | IllegalStateException ex) {
+            undo();
+            throw fail(MountPhase.MOUNT, (ex instanceof NativeCallException n) ? n.errno() : 0,
+                    before + "could not start " + helper + ": " + ex.getMessage(), null, ex);
+        }
+        if (outcome.fd() < 0) {
+            // it may have mounted and then died before handing over the descriptor: leave nothing behind
+            detachLeftover(helper);
+            undo();
+            throw fail(MountPhase.MOUNT, outcome.errno(), before + helper + " did not mount ("
+                    + outcome.describe() + ")", helperAdvice(helper, outcome), null);
+        }
+        this.helper = helper;
+        this.kernelMounted = true;
+        if (!outcome.output().isBlank()) {
+            logger.warn("FUSE mount '{}': {} mounted it and said: {}", name(), helper, outcome.output().strip());
+        }
+        if (outcome.exitStatus() != 0) {
+            logger.warn("FUSE mount '{}': {} handed over the descriptor but then ended with {}", name(), helper,
+                    outcome.describe());
+        }
+        try {
+            this.session = createSession(outcome.fd(), options);
+        }
+        catch (FuseMountException ex) {
+            // the descriptor is closed with the failed session, so the mount is dead: detach it
+            helperUnmount(helper, true, System.nanoTime() + this.spec.unmountTimeout().toNanos());
+            undo();
+            throw ex;
+        }
+    }
+
+    private String helperAdvice(String helper, Fusermount.Outcome outcome) {
+        String said = outcome.output();
+        if (said.contains("user_allow_other")) {
+            return "Add a line 'user_allow_other' to /etc/fuse.conf, or drop allow_other/allow_root";
+        }
+        if (said.contains("failed to open /dev/fuse")) {
+            return "fusermount3 opens " + DEVICE + " as the calling user, so the device must be readable and writable "
+                    + "by that user (crw-rw-rw-, the default of the distributions' udev rules; some containers and "
+                    + "VMs create it crw-------: chmod 0666 " + DEVICE + ", or give a group access)";
+        }
+        if (said.contains("has no write access") || said.contains("not owned by user")) {
+            return "A normal user can only mount on a directory they may write to (and own, if it is sticky)";
+        }
+        if (said.contains("mounting over filesystem type")) {
+            return "fusermount3 refuses mount points on that kind of filesystem; choose a directory on a "
+                    + "regular filesystem (ext4, xfs, btrfs, tmpfs, ...)";
+        }
+        if (said.contains("too many FUSE filesystems")) {
+            return "Raise mount_max in /etc/fuse.conf, or unmount some";
+        }
+        if (outcome.timedOut()) {
+            return "The helper was killed after the mount timeout (" + this.spec.mountTimeout() + ")";
+        }
+        if (Native.effectiveUid() != 0 && !Fusermount.isSetUid(helper)) {
+            return helper + " is not set-uid root, so it cannot mount for a normal user (chmod u+s " + helper
+                    + ", as packaged by fuse3)";
+        }
+        if (outcome.errno() == Errno.EPERM && noNewPrivileges()) {
+            return "This process runs with no_new_privs (NoNewPrivs: 1 in /proc/self/status: systemd "
+                    + "NoNewPrivileges=, docker --security-opt no-new-privileges, ...), so the set-uid helper gets "
+                    + "no privilege; drop that setting or run as root with the mount strategy 'direct'";
+        }
+        return null;
+    }
+
+    private static boolean noNewPrivileges() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status"))
+                .stream()
+                .anyMatch((line) -> line.startsWith("NoNewPrivs:") && line.substring(11).trim().equals("1"));
+        }
+        catch (IOException ex) {
+            return false;
+        }
+    }
+
+    /** After a helper failed to hand over a descriptor: lazily unmount a mount of ours it may have left. */
+    private void detachLeftover(String helper) {
+        boolean left = MountTable.read()
+            .find(this.target)
+            .filter((entry) -> entry.source().equals(source()))
+            .isPresent();
+        if (left) {
+            logger.warn("FUSE mount '{}': {} left a mount on {} without handing over its descriptor; detaching it",
+                    name(), helper, this.target);
+            helperUnmount(helper, true, System.nanoTime() + this.spec.unmountTimeout().toNanos());
+        }
+    }
+
+    /**
+     * One run of {@code fusermount3 -u [-z]}, given until the deadline but at least
+     * {@link #HELPER_MINIMUM}. Returns 0 or the errno the helper reported (EIO when it named none).
+     */
+    private int helperUnmount(String helper, boolean lazy, long deadline) {
+        Duration time = Duration.ofNanos(Math.max(deadline - System.nanoTime(), HELPER_MINIMUM.toNanos()));
+        Fusermount.Outcome outcome;
+        try {
+            outcome = Fusermount.unmount(helper, this.target.toString(), lazy, time);
+        }
+        catch (NativeCallException | IllegalStateException ex) {
+            logger.warn("FUSE mount '{}': could not start {}: {}", name(), helper, ex.getMessage());
+            return (ex instanceof NativeCallException n && n.errno() != 0) ? n.errno() : Errno.EIO;
+        }
+        if (outcome.succeeded()) {
+            return 0;
+        }
+        int errno = outcome.errno();
+        if (errno != Errno.EBUSY) {
+            logger.debug("FUSE mount '{}': {} -u{} {}: {}", name(), helper, lazy ? " -z" : "", this.target,
+                    outcome.describe());
+        }
+        return (errno != 0) ? errno : Errno.EIO;
+    }
+
+    /** umount2 for a direct mount, the helper for a helper mount. Returns 0 or an errno. */
+    private int unmountOnce(boolean lazy, long deadline) {
+        int ownership = topmostMountIsOurs();
+        if (ownership != 0) {
+            return ownership;
+        }
+        String helper = this.helper;
+        if (helper != null) {
+            return helperUnmount(helper, lazy, deadline);
+        }
+        return Native.umount2(this.target.toString(), (lazy ? Native.MNT_DETACH : 0) | Native.UMOUNT_NOFOLLOW);
+    }
+
 
     private void awaitInit(long startedNanos) {
         long remaining = this.spec.mountTimeout().toNanos() - (System.nanoTime() - startedNanos);
@@ -437,7 +665,7 @@ public final class FuseMount implements AutoCloseable {
 
     /** Undoes a mount that reached mount(2) but did not become ready. Bounded. */
     private void abandonAfterMount() {
-        Native.umount2(this.target.toString(), Native.MNT_DETACH | Native.UMOUNT_NOFOLLOW);
+        unmountOnce(true, System.nanoTime() + this.spec.unmountTimeout().toNanos());
         if (!awaitLoopEnd(this.spec.unmountTimeout())) {
             FuseConnections.abort(this.connectionId);
             if (!awaitLoopEnd(ABORT_GRACE)) {
@@ -667,12 +895,12 @@ public final class FuseMount implements AutoCloseable {
         String path = this.target.toString();
         long deadline = started + timeout.toNanos();
         long busyUntil = started + timeout.toNanos() / 2;
-        int errno = umountIfOurs(path, Native.UMOUNT_NOFOLLOW);
+        int errno = unmountOnce(false, busyUntil);
         long backoffMillis = 1;
         while (errno == Errno.EBUSY && rungs.retryWhileBusy() && System.nanoTime() < busyUntil) {
             sleepQuietly(Math.min(backoffMillis, Math.max(1, (busyUntil - System.nanoTime()) / 1_000_000)));
             backoffMillis = Math.min(backoffMillis * 2, 100);
-            errno = umountIfOurs(path, Native.UMOUNT_NOFOLLOW);
+            errno = unmountOnce(false, busyUntil);
         }
         if (errno == FOREIGN_ON_TOP) {
             // umount2 by path would take down the other mount; ending our connection ends our session
@@ -688,7 +916,7 @@ public final class FuseMount implements AutoCloseable {
                                 + ", or allow the lazy detach (fuse.unmount.lazy-detach)", null));
             }
             logger.warn("FUSE mount '{}' on {} is still busy; detaching it lazily", name(), path);
-            errno = umountIfOurs(path, Native.MNT_DETACH | Native.UMOUNT_NOFOLLOW);
+            errno = unmountOnce(true, deadline);
             if (errno == FOREIGN_ON_TOP) {
                 FuseConnections.abort(this.connectionId);
                 errno = 0;
@@ -698,7 +926,8 @@ public final class FuseMount implements AutoCloseable {
             logger.warn("FUSE mount '{}' on {} was no longer mounted (unmounted from outside?)", name(), path);
         }
         else if (errno != 0) {
-            logger.warn("FUSE mount '{}': umount2({}) failed with {}", name(), path, Errno.describe(errno));
+            logger.warn("FUSE mount '{}': {} failed with {}", name(),
+                    (this.helper != null) ? this.helper + " -u " + path : "umount2(" + path + ")", Errno.describe(errno));
         }
         if (!awaitLoopEnd(Duration.ofNanos(deadline - System.nanoTime()))) {
             if (!rungs.abortConnection()) {
@@ -710,8 +939,11 @@ public final class FuseMount implements AutoCloseable {
                         null);
             }
             boolean aborted = FuseConnections.abort(this.connectionId);
-            logger.warn("FUSE mount '{}' on {} did not end within {}; {} its FUSE connection {}", name(), path, timeout,
-                    aborted ? "aborted" : "could not abort", this.connectionId);
+            logger.warn("FUSE mount '{}' on {} did not end within {}; {} its FUSE connection {}{}", name(), path,
+                    timeout, aborted ? "aborted" : "could not abort", this.connectionId,
+                    (aborted || Native.effectiveUid() == 0) ? ""
+                            : " (a normal user can abort only its own connections, and only where fusectl is "
+                                    + "mounted on /sys/fs/fuse/connections: mounting it needs root)");
             if (!awaitLoopEnd(ABORT_GRACE)) {
                 this.freeWhenServingEnds = true;
                 freeAbandonedSession(); // in case the last thread ended just now
@@ -728,25 +960,22 @@ public final class FuseMount implements AutoCloseable {
         return null;
     }
 
-    /** What {@link #umountIfOurs} returns when the topmost mount at our directory is not ours. */
+    /** What {@link #topmostMountIsOurs} (and so an unmount step) returns when the topmost mount is not ours. */
     private static final int FOREIGN_ON_TOP = -1;
 
     /**
-     * {@code umount2} of our directory, but only while the topmost mount there is ours: by path,
-     * umount2 takes down whatever was mounted last, which may be somebody else's mount on top of ours.
-     * Returns 0, an errno, EINVAL when nothing is mounted there any more, or {@link #FOREIGN_ON_TOP}.
+     * Whether the topmost mount on our directory is ours: by path, an unmount takes down whatever was
+     * mounted last, which may be somebody else's mount on top of ours. Returns 0 when it is ours,
+     * EINVAL when nothing is mounted there any more, or {@link #FOREIGN_ON_TOP}.
      */
-    private int umountIfOurs(String path, int flags) {
+    private int topmostMountIsOurs() {
         MountTable.Entry top = MountTable.read().find(this.target).orElse(null);
         if (top == null) {
             return Errno.EINVAL;
         }
         boolean ours = top.source().equals(source())
                 && (this.connectionId < 0 || (top.isFuse() && top.connectionId() == this.connectionId));
-        if (!ours) {
-            return FOREIGN_ON_TOP;
-        }
-        return Native.umount2(path, flags);
+        return ours ? 0 : FOREIGN_ON_TOP;
     }
 
     private static void awaitQuietly(CompletableFuture<Void> future, Duration timeout) {

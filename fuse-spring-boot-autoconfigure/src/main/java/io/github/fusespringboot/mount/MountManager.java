@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Mounts jnr-fuse filesystems with {@code mount(2)} on a {@code /dev/fuse} descriptor of its own
- * (no {@code fusermount}, no child process, no shutdown hook) and unmounts them within bounded time.
+ * (by default no {@code fusermount}, no child process, no shutdown hook) and unmounts them within
+ * bounded time. A mount whose spec asks for {@link MountStrategy#FUSERMOUNT} (a normal user) goes
+ * through the set-uid {@code fusermount3} helper instead, started with descriptors 0-3 only.
  * Thread-safe: mounts and unmounts may run concurrently from any threads. {@link #close()} unmounts
  * whatever is still mounted.
  *

@@ -180,6 +180,32 @@ final class MountOptions {
         return this.flags;
     }
 
+    /**
+     * The same mount as {@code fusermount3 -o} options: the flags by name ({@code rw}/{@code ro},
+     * {@code nosuid}, {@code nodev}, ...) and the kernel data, without {@code fsname}/{@code subtype}
+     * (the engine adds them). The helper itself sets {@code fd}, {@code rootmode}, {@code user_id} and
+     * {@code group_id}, and refuses {@code suid}/{@code dev} for a normal user ("unsafe option ignored").
+     */
+    String helperOptions() {
+        List<String> names = new ArrayList<>();
+        names.add(((this.flags & Native.MS_RDONLY) != 0) ? "ro" : "rw");
+        names.add(((this.flags & Native.MS_NOSUID) != 0) ? "nosuid" : "suid");
+        names.add(((this.flags & Native.MS_NODEV) != 0) ? "nodev" : "dev");
+        if ((this.flags & 8) != 0) {
+            names.add("noexec");
+        }
+        if ((this.flags & 16) != 0) {
+            names.add("sync");
+        }
+        if ((this.flags & 1024) != 0) {
+            names.add("noatime");
+        }
+        if (!this.kernelData.isEmpty()) {
+            names.add(this.kernelData);
+        }
+        return String.join(",", names);
+    }
+
     /** Kernel mount data the user asked for, e.g. {@code allow_other,default_permissions}. */
     String kernelData() {
         return this.kernelData;

@@ -45,6 +45,8 @@ public final class MountSpec {
 
     private final UnmountEscalation unmountEscalation;
 
+    private final MountStrategy mountStrategy;
+
     private MountSpec(Builder builder) {
         this.name = builder.name;
         this.mountPoint = builder.mountPoint;
@@ -59,6 +61,7 @@ public final class MountSpec {
         this.allowSystemDirectory = builder.allowSystemDirectory;
         this.staleMountPolicy = builder.staleMountPolicy;
         this.unmountEscalation = builder.unmountEscalation;
+        this.mountStrategy = builder.mountStrategy;
     }
 
     /** Starts a specification: the mount's name, its directory and the filesystem to serve there. */
@@ -118,10 +121,15 @@ public final class MountSpec {
         return this.unmountEscalation;
     }
 
+    public MountStrategy mountStrategy() {
+        return this.mountStrategy;
+    }
+
     @Override
     public String toString() {
         return "MountSpec[" + this.name + " on " + this.mountPoint + (this.readOnly ? ", ro" : "")
-                + (this.options.isEmpty() ? "" : ", " + this.options) + "]";
+                + (this.options.isEmpty() ? "" : ", " + this.options)
+                + ((this.mountStrategy != MountStrategy.DIRECT) ? ", " + this.mountStrategy : "") + "]";
     }
 
     /** Builds a {@link MountSpec}. */
@@ -152,6 +160,8 @@ public final class MountSpec {
         private StaleMountPolicy staleMountPolicy = StaleMountPolicy.CLEAN_OURS;
 
         private UnmountEscalation unmountEscalation = UnmountEscalation.ALL;
+
+        private MountStrategy mountStrategy = MountStrategy.DIRECT;
 
         private Builder(String name, Path mountPoint, FuseFS filesystem) {
             this.name = Objects.requireNonNull(name, "name");
@@ -231,6 +241,15 @@ public final class MountSpec {
         /** Which rungs of the unmount escalation may be used (default: all). */
         public Builder unmountEscalation(UnmountEscalation escalation) {
             this.unmountEscalation = Objects.requireNonNull(escalation, "unmountEscalation");
+            return this;
+        }
+
+        /**
+         * How to mount (default {@link MountStrategy#DIRECT}: {@code mount(2)}, root or
+         * {@code CAP_SYS_ADMIN} needed). A normal user needs {@link MountStrategy#FUSERMOUNT}.
+         */
+        public Builder mountStrategy(MountStrategy strategy) {
+            this.mountStrategy = Objects.requireNonNull(strategy, "mountStrategy");
             return this;
         }
 

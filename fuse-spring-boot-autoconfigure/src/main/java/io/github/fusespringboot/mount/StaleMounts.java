@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.github.fusespringboot.mount.natives.Errno;
+import io.github.fusespringboot.mount.natives.Fusermount;
 import io.github.fusespringboot.mount.natives.Native;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,9 +40,10 @@ final class StaleMounts {
 
     /**
      * Cleans {@code entry} if the policy allows it; otherwise says why the mount must be refused.
+     * {@code helper} (the fusermount helper, or null) detaches it when umount2 is not permitted.
      * @return null when the directory is free now
      */
-    static Refusal handle(MountTable.Entry entry, StaleMountPolicy policy) {
+    static Refusal handle(MountTable.Entry entry, StaleMountPolicy policy, String helper) {
         String dir = entry.mountPoint();
         String unmountIt = "Unmount it first (umount " + dir + "), or choose another directory";
         if (!entry.isFuse()) {
@@ -70,6 +72,11 @@ final class StaleMounts {
         }
         FuseConnections.abort(entry.connectionId());
         int errno = Native.umount2(dir, Native.MNT_DETACH | Native.UMOUNT_NOFOLLOW);
+        if (errno == Errno.EPERM && helper != null) {
+            // a normal user: the set-uid helper may detach a mount of this user
+            Fusermount.Outcome outcome = Fusermount.unmount(helper, dir, true, PROBE_TIMEOUT.multipliedBy(2));
+            errno = outcome.succeeded() ? 0 : (outcome.errno() != 0) ? outcome.errno() : Errno.EIO;
+        }
         if (errno != 0 && errno != Errno.EINVAL) {
             return new Refusal("the directory holds a dead " + what + " that could not be detached: "
                     + Errno.describe(errno), "Clean it as root: scripts/fuse-cleanup " + dir);

@@ -37,7 +37,30 @@ public final class Errno {
 
     public static final int ENOTCONN = 107;
 
+    public static final int ETIMEDOUT = 110;
+
     private Errno() {
+    }
+
+    /**
+     * The errno whose C-library description appears first in a tool's message (as in
+     * {@code "fusermount3: failed to unmount /x: Device or resource busy"}), or 0 when none does.
+     * Only meaningful for messages printed under the C locale.
+     */
+    public static int fromMessage(String text) {
+        int found = 0;
+        int foundAt = Integer.MAX_VALUE;
+        for (jnr.constants.platform.Errno known : jnr.constants.platform.Errno.values()) {
+            if (!known.defined() || known.description() == null || known.description().isEmpty()) {
+                continue;
+            }
+            int at = text.indexOf(": " + known.description());
+            if (at >= 0 && at < foundAt) {
+                found = known.intValue();
+                foundAt = at;
+            }
+        }
+        return found;
     }
 
     /** The symbolic name, e.g. {@code EPERM}, or {@code errno N} when unknown. */

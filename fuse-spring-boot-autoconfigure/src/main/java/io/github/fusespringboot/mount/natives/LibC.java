@@ -38,6 +38,44 @@ public interface LibC {
 
     int getpid();
 
+    int socketpair(int domain, int type, int protocol, @Out int[] fds);
+
+    @ssize_t
+    long recvmsg(int fd, Pointer message, int flags);
+
+    int poll(Pointer fds, @size_t long count, int timeoutMillis);
+
+    int waitpid(int pid, @Out int[] status, int options);
+
+    int kill(int pid, int signal);
+
+    // posix_spawn returns an error number instead of setting errno
+    int posix_spawn(@Out int[] pid, String path, Pointer fileActions, Pointer attributes, Pointer argv, Pointer envp);
+
+    int posix_spawn_file_actions_init(Pointer fileActions);
+
+    int posix_spawn_file_actions_destroy(Pointer fileActions);
+
+    int posix_spawn_file_actions_adddup2(Pointer fileActions, int fd, int newFd);
+
+    int posix_spawn_file_actions_addopen(Pointer fileActions, int fd, String path, int flags, int mode);
+
+    int posix_spawn_file_actions_addclose(Pointer fileActions, int fd);
+
+    int posix_spawnattr_init(Pointer attributes);
+
+    int posix_spawnattr_destroy(Pointer attributes);
+
+    int posix_spawnattr_setflags(Pointer attributes, short flags);
+
+    int posix_spawnattr_setsigmask(Pointer attributes, Pointer signals);
+
+    int posix_spawnattr_setsigdefault(Pointer attributes, Pointer signals);
+
+    int sigemptyset(Pointer signals);
+
+    int sigfillset(Pointer signals);
+
     Pointer dlopen(String file, int mode);
 
     Pointer dlvsym(Pointer handle, String symbol, String version);

@@ -107,10 +107,18 @@ public final class Native {
         if (fd < 0) {
             throw new NativeCallException("open(" + device + ")", lastErrno());
         }
+        return moveAboveLowDescriptors(fd);
+    }
+
+    /**
+     * Returns {@code fd} when it is {@link #LOWEST_FUSE_FD} or above; otherwise a close-on-exec
+     * duplicate at or above it, closing {@code fd}. Closes {@code fd} when that fails too.
+     */
+    static int moveAboveLowDescriptors(int fd) {
         if (fd >= LOWEST_FUSE_FD) {
             return fd;
         }
-        int moved = LIBC.fcntl(fd, F_DUPFD_CLOEXEC, LOWEST_FUSE_FD);
+        int moved = libc().fcntl(fd, F_DUPFD_CLOEXEC, LOWEST_FUSE_FD);
         int errno = lastErrno();
         LIBC.close(fd);
         if (moved < 0) {
