@@ -46,7 +46,7 @@ public final class FuseAutoConfiguration {
         return new MountDefaults(properties.getDefaultOptions(), properties.isMultithreaded(),
                 properties.getMaxThreads(), properties.getMountTimeout(), properties.getUnmountTimeout(),
                 properties.getCleanStaleMounts(), properties.getUnmount().toEscalation(),
-                properties.isAllowSystemDirectories());
+                properties.isAllowSystemDirectories(), properties.getMountStrategy());
     }
 
     @Bean
@@ -55,7 +55,7 @@ public final class FuseAutoConfiguration {
         Map<String, MountOverride> overrides = new LinkedHashMap<>();
         properties.getMounts()
             .forEach((name, mount) -> overrides.put(name, new MountOverride(mount.getMountPoint(), mount.isEnabled(),
-                    mount.getReadOnly(), mount.getOptions(), mount.getOrder())));
+                    mount.getReadOnly(), mount.getOptions(), mount.getOrder(), mount.getMountStrategy())));
         FuseFilesystemBeans filesystems = new FuseFilesystemBeans(beanFactory, environment, fuseMountDefaults,
                 overrides);
         return new FuseLifecycle(mountManager, filesystems, properties.getConcurrency(), properties.isFailFast(),

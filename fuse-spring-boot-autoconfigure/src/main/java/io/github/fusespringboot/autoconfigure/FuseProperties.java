@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.fusespringboot.mount.MountStrategy;
 import io.github.fusespringboot.mount.StaleMountPolicy;
 import io.github.fusespringboot.mount.UnmountEscalation;
 
@@ -81,6 +82,13 @@ public class FuseProperties implements InitializingBean {
      * it if it is one of ours, refuse, or clean any dead FUSE mount. A live mount is always refused.
      */
     private StaleMountPolicy cleanStaleMounts = StaleMountPolicy.CLEAN_OURS;
+
+    /**
+     * How mounts are made: direct (mount(2), needs root or CAP_SYS_ADMIN, never falls back),
+     * fusermount (always the set-uid fusermount3 helper, for normal users), or
+     * direct-then-fusermount (direct, falling back to the helper with a warning each time).
+     */
+    private MountStrategy mountStrategy = MountStrategy.DIRECT;
 
     /**
      * Whether mount points may be system directories such as /usr, /var or /etc (or below /proc,
@@ -169,6 +177,14 @@ public class FuseProperties implements InitializingBean {
 
     public void setLifecyclePhase(int lifecyclePhase) {
         this.lifecyclePhase = lifecyclePhase;
+    }
+
+    public MountStrategy getMountStrategy() {
+        return this.mountStrategy;
+    }
+
+    public void setMountStrategy(MountStrategy mountStrategy) {
+        this.mountStrategy = mountStrategy;
     }
 
     public StaleMountPolicy getCleanStaleMounts() {
@@ -414,6 +430,20 @@ public class FuseProperties implements InitializingBean {
          * Mounts with a lower order are mounted earlier and unmounted later.
          */
         private Integer order;
+
+        /**
+         * How this mount is made (direct, fusermount, direct-then-fusermount); fuse.mount-strategy when
+         * not set.
+         */
+        private MountStrategy mountStrategy;
+
+        public MountStrategy getMountStrategy() {
+            return this.mountStrategy;
+        }
+
+        public void setMountStrategy(MountStrategy mountStrategy) {
+            this.mountStrategy = mountStrategy;
+        }
 
         public String getMountPoint() {
             return this.mountPoint;

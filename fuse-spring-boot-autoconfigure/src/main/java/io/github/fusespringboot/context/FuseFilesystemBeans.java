@@ -164,11 +164,14 @@ public final class FuseFilesystemBeans {
             Arrays.stream(annotation.options()).map((option) -> resolve(beanName, option)).forEach(options::add);
         }
         int order = (override != null && override.order() != null) ? override.order() : annotation.order();
-        MountSpec spec = this.defaults.builder(name, mountPoint, filesystem)
+        MountSpec.Builder builder = this.defaults.builder(name, mountPoint, filesystem)
             .readOnly(readOnly)
             .createMountPoint(annotation.createMountPoint())
-            .options(options)
-            .build();
+            .options(options);
+        if (override != null && override.mountStrategy() != null) {
+            builder.mountStrategy(override.mountStrategy());
+        }
+        MountSpec spec = builder.build();
         return new DeclaredMount(beanName, spec, order);
     }
 

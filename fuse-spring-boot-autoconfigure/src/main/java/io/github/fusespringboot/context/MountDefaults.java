@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.github.fusespringboot.mount.MountSpec;
+import io.github.fusespringboot.mount.MountStrategy;
 import io.github.fusespringboot.mount.StaleMountPolicy;
 import io.github.fusespringboot.mount.UnmountEscalation;
 import ru.serce.jnrfuse.FuseFS;
@@ -23,10 +24,11 @@ import ru.serce.jnrfuse.FuseFS;
  * @param staleMountPolicy what to do with a dead FUSE mount found on a mount point
  * @param unmountEscalation which rungs of the unmount escalation may be used
  * @param allowSystemDirectories whether mount points may be system directories such as /usr
+ * @param mountStrategy how mounts are made: mount(2), the fusermount3 helper, or direct with fallback
  */
 public record MountDefaults(List<String> options, boolean multithreaded, int maxThreads, Duration mountTimeout,
         Duration unmountTimeout, StaleMountPolicy staleMountPolicy, UnmountEscalation unmountEscalation,
-        boolean allowSystemDirectories) {
+        boolean allowSystemDirectories, MountStrategy mountStrategy) {
 
     public MountDefaults {
         options = List.copyOf(options);
@@ -36,7 +38,7 @@ public record MountDefaults(List<String> options, boolean multithreaded, int max
     public MountDefaults(List<String> options, boolean multithreaded, int maxThreads, Duration mountTimeout,
             Duration unmountTimeout) {
         this(options, multithreaded, maxThreads, mountTimeout, unmountTimeout, StaleMountPolicy.CLEAN_OURS,
-                UnmountEscalation.ALL, false);
+                UnmountEscalation.ALL, false, MountStrategy.DIRECT);
     }
 
     /**
@@ -52,7 +54,8 @@ public record MountDefaults(List<String> options, boolean multithreaded, int max
             .unmountTimeout(this.unmountTimeout)
             .staleMountPolicy(this.staleMountPolicy)
             .unmountEscalation(this.unmountEscalation)
-            .allowSystemDirectory(this.allowSystemDirectories);
+            .allowSystemDirectory(this.allowSystemDirectories)
+            .mountStrategy(this.mountStrategy);
     }
 
 }

@@ -3,6 +3,8 @@ package io.github.fusespringboot.context;
 
 import java.util.List;
 
+import io.github.fusespringboot.mount.MountStrategy;
+
 /**
  * Per-mount settings from configuration ({@code fuse.mounts.<name>.*}); a {@code null} component is
  * not set and leaves the annotation's value.
@@ -12,12 +14,17 @@ import java.util.List;
  * @param readOnly whether to mount it read-only, or {@code null}
  * @param options FUSE options replacing the annotation's, or {@code null}
  * @param order the mount's order, or {@code null}
+ * @param mountStrategy how to mount it, or {@code null} for {@code fuse.mount-strategy}
  */
 public record MountOverride(String mountPoint, boolean enabled, Boolean readOnly, List<String> options,
-        Integer order) {
+        Integer order, MountStrategy mountStrategy) {
 
     public MountOverride {
         options = (options != null) ? List.copyOf(options) : null;
+    }
+
+    public MountOverride(String mountPoint, boolean enabled, Boolean readOnly, List<String> options, Integer order) {
+        this(mountPoint, enabled, readOnly, options, order, null);
     }
 
 }
