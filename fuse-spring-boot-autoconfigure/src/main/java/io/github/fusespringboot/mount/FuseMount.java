@@ -667,7 +667,7 @@ public final class FuseMount implements AutoCloseable {
     private void abandonAfterMount() {
         unmountOnce(true, System.nanoTime() + this.spec.unmountTimeout().toNanos());
         if (!awaitLoopEnd(this.spec.unmountTimeout())) {
-            FuseConnections.abort(this.connectionId);
+            abortOwnConnection();
             if (!awaitLoopEnd(ABORT_GRACE)) {
                 this.freeWhenServingEnds = true;
                 freeAbandonedSession();
@@ -906,7 +906,7 @@ public final class FuseMount implements AutoCloseable {
             // umount2 by path would take down the other mount; ending our connection ends our session
             logger.warn("FUSE mount '{}': another mount sits on top of it at {}; not unmounting that one, "
                     + "aborting our FUSE connection {} instead", name(), path, this.connectionId);
-            FuseConnections.abort(this.connectionId);
+            abortOwnConnection();
             errno = 0;
         }
         if (errno == Errno.EBUSY) {
@@ -918,7 +918,7 @@ public final class FuseMount implements AutoCloseable {
             logger.warn("FUSE mount '{}' on {} is still busy; detaching it lazily", name(), path);
             errno = unmountOnce(true, deadline);
             if (errno == FOREIGN_ON_TOP) {
-                FuseConnections.abort(this.connectionId);
+                abortOwnConnection();
                 errno = 0;
             }
         }
@@ -938,7 +938,7 @@ public final class FuseMount implements AutoCloseable {
                                 + "does not return, a process inside it), or allow the abort (fuse.unmount.abort-connection)",
                         null);
             }
-            boolean aborted = FuseConnections.abort(this.connectionId);
+            boolean aborted = abortOwnConnection();
             logger.warn("FUSE mount '{}' on {} did not end within {}; {} its FUSE connection {}{}", name(), path,
                     timeout, aborted ? "aborted" : "could not abort", this.connectionId,
                     (aborted || Native.effectiveUid() == 0) ? ""
@@ -964,14 +964,34 @@ public final class FuseMount implements AutoCloseable {
     private static final int FOREIGN_ON_TOP = -1;
 
     /**
+     * Aborts our FUSE connection through fusectl, unless its id is no longer ours: a connection id is
+     * the minor number of the mount's device, which the kernel hands to the next mount as soon as ours
+     * is gone, so an id seen in the mount table under another source now belongs to somebody else.
+     */
+    private boolean abortOwnConnection() {
+        int id = this.connectionId;
+        if (id < 0) {
+            return false;
+        }
+        for (MountTable.Entry entry : MountTable.read().entries()) {
+            if (entry.isFuse() && entry.connectionId() == id && !entry.source().equals(source())) {
+                logger.debug("FUSE mount '{}': connection {} now belongs to {}; not aborting it", name(), id,
+                        entry.mountPoint());
+                return false;
+            }
+        }
+        return FuseConnections.abort(id);
+    }
+
+    /**
      * Whether the topmost mount on our directory is ours: by path, an unmount takes down whatever was
-     * mounted last, which may be somebody else's mount on top of ours. Returns 0 when it is ours,
-     * EINVAL when nothing is mounted there any more, or {@link #FOREIGN_ON_TOP}.
+     * mounted last, which may be somebody else's mount on top of ours. Returns 0 when it is ours (or
+     * nothing is listed there), or {@link #FOREIGN_ON_TOP}.
      */
     private int topmostMountIsOurs() {
         MountTable.Entry top = MountTable.read().find(this.target).orElse(null);
         if (top == null) {
-            return Errno.EINVAL;
+            return 0; // not listed: the unmount itself tells (EINVAL when nothing is mounted there)
         }
         boolean ours = top.source().equals(source())
                 && (this.connectionId < 0 || (top.isFuse() && top.connectionId() == this.connectionId));
