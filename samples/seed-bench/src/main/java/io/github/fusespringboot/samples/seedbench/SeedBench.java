@@ -233,8 +233,10 @@ final class SeedBench {
             }
         }
         this.out.printf(Locale.ROOT,
-                "MEMORY phase=%s heap_used_mb=%.1f metaspace_mb=%.1f loaded_classes=%d rss_mb=%.1f threads=%d%n", phase,
-                (runtime.totalMemory() - runtime.freeMemory()) / 1048576.0, metaspace / 1048576.0,
+                "MEMORY phase=%s heap_used_mb=%.1f heap_committed_mb=%.1f metaspace_mb=%.1f loaded_classes=%d "
+                        + "rss_mb=%.1f threads=%d%n",
+                phase, (runtime.totalMemory() - runtime.freeMemory()) / 1048576.0, runtime.totalMemory() / 1048576.0,
+                metaspace / 1048576.0,
                 ManagementFactory.getClassLoadingMXBean().getLoadedClassCount(), rssKb() / 1024.0,
                 Thread.activeCount());
     }
