@@ -212,6 +212,23 @@ class FuseFilesystemBeansTests {
         assertNothingMounted(fx);
     }
 
+    @Test
+    void theMountStrategyComesFromThePropertiesGloballyOrPerMount(FuseTestExtension.Fixture fx) {
+        runner(fx).withUserConfiguration(AnnotatedBeanMethod.class)
+            .withPropertyValues("fuse.mount-strategy=fusermount")
+            .run((context) -> {
+                DeclaredMount hello = single(context);
+                assertThat(hello.spec().mountStrategy()).isEqualTo(io.github.fusespringboot.mount.MountStrategy.FUSERMOUNT);
+                // mounted through the helper (as root here), and served as usual
+                assertThat(Files.readString(fx.path("hello").resolve("hello"))).isEqualTo("Hello World!");
+            });
+        runner(fx).withUserConfiguration(AnnotatedBeanMethod.class)
+            .withPropertyValues("fuse.mount-strategy=fusermount", "fuse.mounts.hello.mount-strategy=direct")
+            .run((context) -> assertThat(single(context).spec().mountStrategy())
+                .isEqualTo(io.github.fusespringboot.mount.MountStrategy.DIRECT));
+        assertNothingMounted(fx);
+    }
+
     private static DeclaredMount single(AssertableApplicationContext context) {
         assertThat(context).hasNotFailed();
         List<DeclaredMount> declared = context.getBean(FuseLifecycle.class).declaredMounts();
