@@ -192,6 +192,8 @@ public final class FuseMount implements AutoCloseable {
             this.allowOther = options.allowOther();
             prepareMountPoint(options);
             mountKernel(options, started);
+            // now, not on first need: once somebody detaches the mount (umount -l) it leaves the mount
+            // table, and the id is what still lets the escalation abort it
             this.connectionId = MountTable.read()
                 .find(this.target)
                 .filter((entry) -> entry.source().equals(source()))
