@@ -79,8 +79,6 @@ public final class FuseMount implements AutoCloseable {
 
     private volatile int connectionId = -1;
 
-    private volatile boolean allowOther;
-
     private volatile boolean kernelMounted;
 
     /** The fusermount helper that made the mount, or null for a direct mount. */
@@ -189,7 +187,6 @@ public final class FuseMount implements AutoCloseable {
         long started = System.nanoTime();
         try {
             MountOptions options = parseOptions();
-            this.allowOther = options.allowOther();
             prepareMountPoint(options);
             mountKernel(options, started);
             // now, not on first need: once somebody detaches the mount (umount -l) it leaves the mount

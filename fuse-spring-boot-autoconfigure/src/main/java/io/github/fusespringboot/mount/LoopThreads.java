@@ -49,8 +49,4 @@ final class LoopThreads {
         this.pool.shutdown();
     }
 
-    boolean awaitTermination(Duration timeout) throws InterruptedException {
-        return this.pool.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
 }

@@ -221,8 +221,4 @@ final class MountOptions {
         return this.nonEmpty;
     }
 
-    boolean allowOther() {
-        return this.kernelData.contains("allow_other");
-    }
-
 }

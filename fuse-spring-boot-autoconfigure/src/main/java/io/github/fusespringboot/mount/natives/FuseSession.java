@@ -208,10 +208,6 @@ public final class FuseSession {
         }
     }
 
-    public boolean isDestroyed() {
-        return this.destroyed;
-    }
-
     /** A thread's buffer for one request. */
     public static final class RequestBuffer {
 
