@@ -31,6 +31,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * <li>{@code fuse.operations} (timer, tags {@code mount}, {@code operation}, {@code result}), only
  * when operation timing is switched on, since it costs two clock reads per filesystem call.</li>
  * </ul>
+ * The meters of one mount (its {@code fuse.operations} timers) are removed from the registry when the
+ * mount is gone, so runtime mounts made and ended by the thousand (per tenant, per job) do not
+ * accumulate meters.
  */
 public final class FuseMetrics implements MeterBinder, MountListener {
 
@@ -85,14 +88,27 @@ public final class FuseMetrics implements MeterBinder, MountListener {
 
     @Override
     public void unmounted(FuseMount mount, Duration took) {
-        this.timersByMount.remove(mount);
+        removeMeters(mount);
         record("fuse.unmount", "success", took, null);
     }
 
     @Override
     public void unmountFailed(FuseMount mount, FuseMountException error, Duration took) {
-        this.timersByMount.remove(mount);
+        removeMeters(mount);
         record("fuse.unmount", "failure", took, error);
+    }
+
+    private void removeMeters(FuseMount mount) {
+        Map<String, Timer[]> timers = this.timersByMount.remove(mount);
+        MeterRegistry registry = this.registry;
+        if (timers == null || registry == null) {
+            return;
+        }
+        for (Timer[] pair : timers.values()) {
+            for (Timer timer : pair) {
+                registry.remove(timer);
+            }
+        }
     }
 
     private void record(String name, String result, Duration took, FuseMountException error) {
@@ -123,10 +139,29 @@ public final class FuseMetrics implements MeterBinder, MountListener {
         if (registry == null) {
             return;
         }
-        Timer[] timers = this.timersByMount.computeIfAbsent(mount, (m) -> new ConcurrentHashMap<>())
-            .computeIfAbsent(operation, (op) -> new Timer[] { operationTimer(registry, mount, op, "success"),
-                    operationTimer(registry, mount, op, "error") });
+        Map<String, Timer[]> byOperation = this.timersByMount.get(mount);
+        if (byOperation == null) {
+            if (hasEnded(mount)) {
+                return; // a call that finished after its mount's meters were removed
+            }
+            byOperation = this.timersByMount.computeIfAbsent(mount, (m) -> new ConcurrentHashMap<>());
+        }
+        Timer[] timers = byOperation.get(operation);
+        if (timers == null) {
+            timers = byOperation.computeIfAbsent(operation, (op) -> new Timer[] {
+                    operationTimer(registry, mount, op, "success"), operationTimer(registry, mount, op, "error") });
+            if (hasEnded(mount)) {
+                // the mount ended while these were registered: its removal may have missed them
+                removeMeters(mount);
+                return;
+            }
+        }
         timers[failed ? 1 : 0].record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private static boolean hasEnded(FuseMount mount) {
+        MountState state = mount.state();
+        return state == MountState.UNMOUNTED || state == MountState.FAILED;
     }
 
     private static Timer operationTimer(MeterRegistry registry, FuseMount mount, String operation, String result) {
