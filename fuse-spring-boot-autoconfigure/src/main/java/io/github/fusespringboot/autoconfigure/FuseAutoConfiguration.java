@@ -25,7 +25,8 @@ import org.springframework.core.env.Environment;
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for FUSE
  * mounts: a {@link MountManager} (the runtime API, injectable), the {@link MountDefaults} from the
  * {@code fuse.*} properties, and a {@link FuseLifecycle} that mounts the {@code @FuseFilesystem} beans on
- * start and unmounts everything, runtime mounts included, on stop.
+ * start and unmounts everything, runtime mounts included, on stop. With {@code fuse.auto-startup=false}
+ * the beans are all there but nothing is mounted until asked; {@code fuse.enabled=false} backs off.
  */
 @AutoConfiguration
 @ConditionalOnClass(FuseFS.class)
@@ -58,8 +59,11 @@ public final class FuseAutoConfiguration {
                     mount.getReadOnly(), mount.getOptions(), mount.getOrder(), mount.getMountStrategy())));
         FuseFilesystemBeans filesystems = new FuseFilesystemBeans(beanFactory, environment, fuseMountDefaults,
                 overrides);
-        return new FuseLifecycle(mountManager, filesystems, properties.getConcurrency(), properties.isFailFast(),
-                properties.getLifecyclePhase());
+        FuseLifecycle lifecycle = new FuseLifecycle(mountManager, filesystems, properties.getConcurrency(),
+                properties.isFailFast(), properties.getLifecyclePhase());
+        lifecycle.setAutoStartup(properties.isAutoStartup());
+        lifecycle.setKeepAlive(properties.isKeepAlive());
+        return lifecycle;
     }
 
 }

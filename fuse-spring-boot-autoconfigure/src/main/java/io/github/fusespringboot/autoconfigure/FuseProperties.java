@@ -34,6 +34,19 @@ public class FuseProperties implements InitializingBean {
     private boolean enabled = true;
 
     /**
+     * Whether to mount the @FuseFilesystem beans when the application starts. When false, the mount
+     * manager, health contributor and endpoint are there but nothing is mounted until the lifecycle is
+     * started (context start) or a mount is mounted through the endpoint or the mount manager.
+     */
+    private boolean autoStartup = true;
+
+    /**
+     * Whether a non-daemon thread keeps the JVM running while @FuseFilesystem mounts are up, so that
+     * an application without a web server does not exit (and unmount) as soon as it has started.
+     */
+    private boolean keepAlive = true;
+
+    /**
      * How many mounts (and unmounts) may be in flight at once. Defaults to the number of processors.
      */
     private int concurrency = Runtime.getRuntime().availableProcessors();
@@ -113,6 +126,22 @@ public class FuseProperties implements InitializingBean {
 
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
+    }
+
+    public boolean isAutoStartup() {
+        return this.autoStartup;
+    }
+
+    public void setAutoStartup(boolean autoStartup) {
+        this.autoStartup = autoStartup;
+    }
+
+    public boolean isKeepAlive() {
+        return this.keepAlive;
+    }
+
+    public void setKeepAlive(boolean keepAlive) {
+        this.keepAlive = keepAlive;
     }
 
     public int getConcurrency() {

@@ -40,6 +40,13 @@ import org.springframework.context.SmartLifecycle;
  * {@code @FuseFilesystem} fails the context before anything is mounted. Each filesystem bean is
  * registered as a dependency of this bean, so even when the context is torn down without a lifecycle
  * stop (a failed refresh) the mounts are gone before any filesystem bean is destroyed.
+ *
+ * <p>
+ * While declared mounts are up, a non-daemon thread keeps the JVM alive (see
+ * {@link #setKeepAlive(boolean)}), so an application without a web server keeps serving its
+ * filesystems after {@code main} returns. With {@link #setAutoStartup(boolean) auto-startup} off
+ * nothing is mounted until {@link #start()} is called or a declared mount is {@link #remount(String)
+ * mounted} on request.
  */
 public final class FuseLifecycle
         implements SmartLifecycle, SmartInitializingSingleton, BeanNameAware, BeanFactoryAware, DisposableBean {
@@ -66,6 +73,15 @@ public final class FuseLifecycle
 
     private volatile boolean running;
 
+    /** Set by stop and destroy, cleared by start: operators may not mount while the context goes down. */
+    private volatile boolean stopped;
+
+    private volatile boolean autoStartup = true;
+
+    private volatile boolean keepAliveEnabled = true;
+
+    private final FuseLifecycleKeepAlive keepAlive = new FuseLifecycleKeepAlive();
+
     /**
      * @param manager the engine that mounts and unmounts
      * @param filesystems where the declarations come from
@@ -83,6 +99,34 @@ public final class FuseLifecycle
         this.concurrency = concurrency;
         this.failFast = failFast;
         this.phase = phase;
+    }
+
+    /**
+     * Whether the context's refresh mounts the declared filesystems (default {@code true}). When
+     * {@code false}, nothing is mounted until {@link #start()} (for example {@code context.start()})
+     * or {@link #remount(String)} is called; the mount manager works either way.
+     */
+    public void setAutoStartup(boolean autoStartup) {
+        this.autoStartup = autoStartup;
+    }
+
+    @Override
+    public boolean isAutoStartup() {
+        return this.autoStartup;
+    }
+
+    /**
+     * Whether a non-daemon thread keeps the JVM alive from the moment a declared mount is up until
+     * this lifecycle stops (default {@code true}). The engine serves on daemon threads: without it,
+     * an application with no web server (or other non-daemon thread) exits once {@code main} returns.
+     */
+    public void setKeepAlive(boolean keepAlive) {
+        this.keepAliveEnabled = keepAlive;
+    }
+
+    /** Whether the keep-alive thread is running now. */
+    public boolean isKeepingAlive() {
+        return this.keepAlive.isActive();
     }
 
     @Override
@@ -171,11 +215,24 @@ public final class FuseLifecycle
                 logger.info("Mounted {} of {} FUSE filesystem(s) in {} ms", declared.size() - failures.size(),
                         declared.size(), (System.nanoTime() - started) / 1_000_000);
             }
+            this.stopped = false;
             this.running = true;
+            keepAliveIfMounted();
         }
     }
 
-    private List<FuseMountException> mountGroup(List<DeclaredMount> group) {
+    private void keepAliveIfMounted() {
+        if (this.keepAliveEnabled
+                && declaredMounts().stream().anyMatch((mount) -> mount.mount().filter(FuseLifecycle::isUp).isPresent())) {
+            this.keepAlive.start();
+        }
+    }
+
+    private List<FuseMountException> mountGroup(List<DeclaredMount> all) {
+        // a mount an operator made before start (auto-startup off) stays as it is
+        List<DeclaredMount> group = all.stream()
+            .filter((mount) -> mount.mount().filter(FuseLifecycle::isUp).isEmpty())
+            .toList();
         List<MountSpec> specs = group.stream().map(DeclaredMount::spec).toList();
         List<MountResult> results = this.manager.mountAll(specs, this.concurrency);
         List<FuseMountException> failures = new ArrayList<>();
@@ -215,6 +272,8 @@ public final class FuseLifecycle
             }
             finally {
                 this.running = false;
+                this.stopped = true;
+                this.keepAlive.stop();
             }
         }
     }
@@ -223,10 +282,16 @@ public final class FuseLifecycle
     @Override
     public void destroy() {
         synchronized (this.monitor) {
-            if (!this.manager.mounts().isEmpty()) {
-                unmountEverything();
+            try {
+                if (!this.manager.mounts().isEmpty()) {
+                    unmountEverything();
+                }
             }
-            this.running = false;
+            finally {
+                this.running = false;
+                this.stopped = true;
+                this.keepAlive.stop();
+            }
         }
     }
 
@@ -263,6 +328,10 @@ public final class FuseLifecycle
         return this.manager.unmountAll(mounts, this.concurrency);
     }
 
+    private static boolean isUp(FuseMount mount) {
+        return mount.state() == MountState.MOUNTED;
+    }
+
     private static boolean needsUnmount(FuseMount mount) {
         MountState state = mount.state();
         return state == MountState.MOUNTING || state == MountState.MOUNTED || state == MountState.UNMOUNTING;
@@ -278,21 +347,23 @@ public final class FuseLifecycle
 
     /**
      * Mounts a declared mount again: unmounts it first if it is mounted, then mounts its spec. For
-     * operators (the {@code fuse} endpoint) after an unmount or a failure.
+     * operators (the {@code fuse} endpoint) after an unmount or a failure, or, with auto-startup off,
+     * to mount one before {@link #start()}.
      * @throws java.util.NoSuchElementException when no declared mount has that name
-     * @throws IllegalStateException when the lifecycle is not running
+     * @throws IllegalStateException when the lifecycle has been stopped (the application is stopping)
      * @throws FuseMountException when mounting fails (recorded as the mount's failure too)
      */
     public FuseMount remount(String name) {
         synchronized (this.monitor) {
-            if (!this.running) {
-                throw new IllegalStateException("FUSE mounts are not running (the application is starting or stopping)");
+            if (this.stopped) {
+                throw new IllegalStateException("FUSE mounts are stopped (the application is stopping)");
             }
             DeclaredMount declared = declared(name);
             declared.mount().filter(FuseLifecycle::needsUnmount).ifPresent(FuseMount::unmount);
             try {
                 FuseMount mount = this.manager.mount(declared.spec());
                 declared.mounted(mount);
+                keepAliveIfMounted();
                 return mount;
             }
             catch (FuseMountException ex) {
