@@ -24,6 +24,7 @@ import ru.serce.jnrfuse.examples.HelloFuse;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -98,6 +99,19 @@ class FuseLifecycleKeepAliveTests {
     }
 
     @Test
+    void whenStartupFailsAfterTheMountsTheKeepAliveThreadEndsWithThem(FuseTestExtension.Fixture fx)
+            throws Exception {
+        Thread[] kept = new Thread[1];
+        runner(fx).withUserConfiguration(OneDeclared.class, FuseLifecycleTests.FailsAfterTheMounts.class)
+            .withBean("watcher", SmartLifecycle.class, () -> new KeepAliveWatcher(kept))
+            .run((context) -> assertThat(context).hasFailed());
+        assertThat(kept[0]).as("the keep-alive thread ran once the mounts were up").isNotNull();
+        kept[0].join(5_000);
+        assertThat(kept[0].isAlive()).as("keep-alive thread left running after a failed startup").isFalse();
+        assertThat(MountInfo.fuseMountsUnder(fx.root())).isEmpty();
+    }
+
+    @Test
     void withoutDeclaredMountsNothingIsKeptAlive(FuseTestExtension.Fixture fx) {
         runner(fx).run((context) -> {
             assertThat(context.getBean(FuseLifecycle.class).isKeepingAlive()).isFalse();
@@ -134,6 +148,30 @@ class FuseLifecycleKeepAliveTests {
         @FuseFilesystem(name = "kept", mountPoint = "${test.root}/kept")
         HelloFuse kept() {
             return new HelloFuse();
+        }
+
+    }
+
+    /** Notes the keep-alive thread in the phase between the mounts and the failing web server. */
+    private record KeepAliveWatcher(Thread[] kept) implements SmartLifecycle {
+
+        @Override
+        public void start() {
+            this.kept[0] = keepAliveThread().orElse(null);
+        }
+
+        @Override
+        public void stop() {
+        }
+
+        @Override
+        public boolean isRunning() {
+            return false;
+        }
+
+        @Override
+        public int getPhase() {
+            return Integer.MAX_VALUE - 3072;
         }
 
     }
