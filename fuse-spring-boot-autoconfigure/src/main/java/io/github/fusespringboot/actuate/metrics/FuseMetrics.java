@@ -83,6 +83,12 @@ public final class FuseMetrics implements MeterBinder, MountListener {
 
     @Override
     public void mountFailed(MountSpec spec, FuseMountException error, Duration took) {
+        // a call the kernel sent between INIT and a later failing step may have registered timers for it
+        for (FuseMount mount : this.timersByMount.keySet()) {
+            if (mount.spec() == spec) {
+                removeMeters(mount);
+            }
+        }
         record("fuse.mount", "failure", took, error);
     }
 
