@@ -4,7 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.github.fusespringboot.FuseFilesystem;
+import io.github.fusespringboot.actuate.endpoint.FuseEndpoint;
 import io.github.fusespringboot.autoconfigure.FuseAutoConfiguration;
+import io.github.fusespringboot.autoconfigure.endpoint.FuseEndpointAutoConfiguration;
 import io.github.fusespringboot.autoconfigure.health.FuseHealthContributorAutoConfiguration;
 import io.github.fusespringboot.health.FuseHealthContributor;
 import io.github.fusespringboot.mount.FuseMount;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import ru.serce.jnrfuse.examples.HelloFuse;
 
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -32,9 +35,11 @@ class FuseLifecycleAutoStartupTests {
     private ApplicationContextRunner runner(FuseTestExtension.Fixture fx) {
         return new ApplicationContextRunner()
             .withConfiguration(
-                    AutoConfigurations.of(FuseAutoConfiguration.class, FuseHealthContributorAutoConfiguration.class))
+                    AutoConfigurations.of(FuseAutoConfiguration.class, FuseHealthContributorAutoConfiguration.class,
+                            FuseEndpointAutoConfiguration.class, EndpointAutoConfiguration.class))
             .withUserConfiguration(TwoDeclared.class)
-            .withPropertyValues("test.root=" + fx.root(), "fuse.auto-startup=false");
+            .withPropertyValues("test.root=" + fx.root(), "fuse.auto-startup=false",
+                    "management.endpoints.web.exposure.include=fuse");
     }
 
     @Test
@@ -43,7 +48,8 @@ class FuseLifecycleAutoStartupTests {
             assertThat(context).hasNotFailed()
                 .hasSingleBean(MountManager.class)
                 .hasSingleBean(FuseLifecycle.class)
-                .hasSingleBean(FuseHealthContributor.class);
+                .hasSingleBean(FuseHealthContributor.class)
+                .hasSingleBean(FuseEndpoint.class);
             FuseLifecycle lifecycle = context.getBean(FuseLifecycle.class);
             assertThat(lifecycle.isAutoStartup()).isFalse();
             assertThat(lifecycle.isRunning()).isFalse();
