@@ -5,17 +5,18 @@ import io.github.fusespringboot.FuseFilesystem;
 import ru.serce.jnrfuse.examples.HelloFuse;
 
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * What a user gets from the README's "Using it" with {@code spring-boot-starter} alone: auto-configuration
  * and one {@code @FuseFilesystem} bean, no web server. Prints {@link #MAIN_RETURNED} once {@code main}
- * is done, so the parent knows that only non-daemon threads can keep the JVM up from then on.
+ * is done, so the parent knows that only non-daemon threads can keep the JVM up from then on. (Not a
+ * {@code @SpringBootConfiguration}, so that no {@code @SpringBootTest} in these packages picks it up.)
  */
-@SpringBootConfiguration
+@Configuration(proxyBeanMethods = false)
 @EnableAutoConfiguration
 public class KeepAliveApplication {
 
