@@ -54,7 +54,8 @@ record FuseAvailability(MountStrategy strategy, String reason) {
             ProcStatus status = ProcStatus.read();
             boolean deviceAccessible = Files.isReadable(DEVICE) && Files.isWritable(DEVICE);
             String helper = null;
-            String helperProblem = "neither fusermount3 nor fusermount is installed (Debian/Ubuntu and Fedora package fuse3)";
+            String helperProblem = "neither fusermount3 nor fusermount is installed "
+                    + "(Debian/Ubuntu and Fedora package fuse3)";
             for (String name : HELPER_NAMES) {
                 Optional<Path> found = find(name);
                 if (found.isPresent()) {

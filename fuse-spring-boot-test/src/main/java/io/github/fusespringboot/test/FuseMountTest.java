@@ -1,4 +1,4 @@
-// Marks a test class that mounts FUSE filesystems for real: temporary mount points, leak checks, a skip where FUSE is unusable.
+// Marks a test class that mounts FUSE filesystems for real: temporary mount points, leak checks, skips.
 package io.github.fusespringboot.test;
 
 import java.lang.annotation.Documented;

@@ -40,7 +40,8 @@ public final class FuseMountTestExecutionListener implements TestExecutionListen
 
     @Override
     public void afterTestClass(TestContext testContext) {
-        if (!applies(testContext) || !(testContext.removeAttribute(BASELINE) instanceof FuseLeakCheck.Baseline baseline)) {
+        if (!applies(testContext)
+                || !(testContext.removeAttribute(BASELINE) instanceof FuseLeakCheck.Baseline baseline)) {
             return;
         }
         if (testContext.hasApplicationContext()) {

@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 
 /**
  * Every directory is created below {@link #root()}: the system property {@value #ROOT_PROPERTY}, or
- * {@code fuse-tests} in {@code java.io.tmpdir}. A CI job can clean that one directory after a crashed
+ * {@code fuse-spring-boot-tests} in {@code java.io.tmpdir}. A CI job can clean that one directory after a crashed
  * run. Mount points must be on an ordinary filesystem (the fusermount3 helper refuses others).
  */
 final class TestDirectories {
@@ -24,7 +24,7 @@ final class TestDirectories {
     static Path root() {
         String configured = System.getProperty(ROOT_PROPERTY);
         return (configured != null && !configured.isBlank()) ? Path.of(configured)
-                : Path.of(System.getProperty("java.io.tmpdir"), "fuse-tests");
+                : Path.of(System.getProperty("java.io.tmpdir"), "fuse-spring-boot-tests");
     }
 
     /** A new empty directory whose name starts with {@code prefix} (made safe for a path). */

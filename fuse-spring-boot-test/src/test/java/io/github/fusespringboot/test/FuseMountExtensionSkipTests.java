@@ -95,9 +95,10 @@ class FuseMountExtensionSkipTests {
             assertThat(outcome.detail()).startsWith("FUSE cannot be used here, so this test is skipped: ")
                 .contains(reason);
         }
+        String outer = FuseMountExtensionSkipTests.class.getSimpleName() + "$";
         assertThat(outcomes).extracting(TestClassRun.Outcome::name)
-            .containsExactlyInAnyOrder(NeedsFuse.class.getName().substring(NeedsFuse.class.getPackageName().length() + 1),
-                    NeedsFuseInSpring.class.getName().substring(NeedsFuse.class.getPackageName().length() + 1));
+            .containsExactlyInAnyOrder(outer + NeedsFuse.class.getSimpleName(),
+                    outer + NeedsFuseInSpring.class.getSimpleName());
     }
 
     private static List<TestClassRun.Outcome> runInChild(Path work, List<String> setting) throws Exception {
@@ -142,8 +143,10 @@ class FuseMountExtensionSkipTests {
                 continue;
             }
             try (Stream<Path> entries = Files.list(directory)) {
-                for (Path entry : entries.filter((p) -> p.getFileName().toString().startsWith("libfuse.so.2")).toList()) {
-                    files.add(entry.toRealPath());
+                for (Path entry : entries.toList()) {
+                    if (entry.getFileName().toString().startsWith("libfuse.so.2")) {
+                        files.add(entry.toRealPath());
+                    }
                 }
             }
         }

@@ -39,7 +39,8 @@ class FuseMountSpringBootTests {
         assertThat(mounts.mountPoint("greeting")).isEqualTo(this.greeting);
         assertThat(this.greeting).startsWith(TestDirectories.root())
             .isNotEqualTo(Path.of(GreetingApplication.CONFIGURED_MOUNT_POINT));
-        assertThat(Files.readString(this.greeting.resolve("hello.txt"))).isEqualTo("Hello from a @FuseFilesystem bean\n");
+        assertThat(Files.readString(this.greeting.resolve("hello.txt")))
+            .isEqualTo("Hello from a @FuseFilesystem bean\n");
         FuseMount mount = this.manager.find("greeting").orElseThrow();
         assertThat(mount.state()).isEqualTo(MountState.MOUNTED);
         assertThat(MountTable.read().find(this.greeting).orElseThrow().source()).isEqualTo("fuse-spring-boot:greeting");
