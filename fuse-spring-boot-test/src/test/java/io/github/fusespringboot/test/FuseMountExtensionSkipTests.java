@@ -13,7 +13,6 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.test.context.SpringBootTest;
 
@@ -46,7 +45,7 @@ class FuseMountExtensionSkipTests {
     }
 
     @Test
-    void skipsWithTheReasonWhereDevFuseDoesNotExist(@TempDir Path work) throws Exception {
+    void skipsWithTheReasonWhereDevFuseDoesNotExist() throws Exception {
         String hide = """
                 set -e
                 old=$(mktemp -d "$FSBT_WORK/dev.XXXXXX")
@@ -57,14 +56,14 @@ class FuseMountExtensionSkipTests {
                 umount -l "$old"
                 exec "$@"
                 """;
-        List<TestClassRun.Outcome> outcomes = runInChild(work,
+        List<TestClassRun.Outcome> outcomes = runInChild(
                 List.of("/usr/bin/unshare", "-m", "--propagation", "private", "sh", "-c", hide, "sh"));
 
         assertSkipped(outcomes, "/dev/fuse does not exist");
     }
 
     @Test
-    void skipsWithTheReasonWhereLibfuse2IsMissing(@TempDir Path work) throws Exception {
+    void skipsWithTheReasonWhereLibfuse2IsMissing() throws Exception {
         Set<Path> libraries = libfuse2Files();
         assumeThat(libraries).as("libfuse.so.2 is installed (to be hidden)").isNotEmpty();
         StringBuilder hide = new StringBuilder("set -e\n");
@@ -72,15 +71,15 @@ class FuseMountExtensionSkipTests {
             hide.append("mount --bind /dev/null '").append(library).append("'\n");
         }
         hide.append("exec \"$@\"\n");
-        List<TestClassRun.Outcome> outcomes = runInChild(work,
+        List<TestClassRun.Outcome> outcomes = runInChild(
                 List.of("/usr/bin/unshare", "-m", "--propagation", "private", "sh", "-c", hide.toString(), "sh"));
 
         assertSkipped(outcomes, "libfuse2 is missing", "libfuse.so.2", "libfuse2t64", "fuse-libs");
     }
 
     @Test
-    void skipsWithTheReasonWithoutThePrivilegeToMount(@TempDir Path work) throws Exception {
-        List<TestClassRun.Outcome> outcomes = runInChild(work,
+    void skipsWithTheReasonWithoutThePrivilegeToMount() throws Exception {
+        List<TestClassRun.Outcome> outcomes = runInChild(
                 List.of("/usr/bin/setpriv", "--bounding-set=-sys_admin", "--inh-caps=-sys_admin", "--"));
 
         assertSkipped(outcomes, "no privilege to mount", "root or CAP_SYS_ADMIN",
@@ -101,10 +100,20 @@ class FuseMountExtensionSkipTests {
                     outer + NeedsFuseInSpring.class.getSimpleName());
     }
 
+    private static List<TestClassRun.Outcome> runInChild(List<String> setting) throws Exception {
+        Path work = TestDirectories.create("skip");
+        try {
+            return runInChild(work, setting);
+        }
+        finally {
+            TestDirectories.delete(work);
+        }
+    }
+
     private static List<TestClassRun.Outcome> runInChild(Path work, List<String> setting) throws Exception {
         List<String> command = new ArrayList<>(setting);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1",
                 "-D" + TestDirectories.ROOT_PROPERTY + "=" + TEST_ROOT, "-cp", System.getProperty("java.class.path"),
                 TestClassRun.class.getName(), NeedsFuse.class.getName(), NeedsFuseInSpring.class.getName()));
         Path log = work.resolve("child.log");
