@@ -1,18 +1,22 @@
-// Where the @FuseFilesystem beans of a Spring test's context were redirected to, per test class.
+// Where the @FuseFilesystem beans of a Spring test's contexts were redirected to, per test class.
 package io.github.fusespringboot.test;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Filled by the Spring support when it redirects a context's mounts to a temporary directory, read by
- * {@link FuseMounts#mountPoint(String)}; free of Spring types, so the extension needs no Spring.
+ * {@link FuseMounts#mountPoint(String)} (the latest context of the class) and emptied after the class
+ * (every context it had: one, or one per method with {@code @DirtiesContext}); free of Spring types,
+ * so the extension needs no Spring.
  */
 final class DeclaredMountPoints {
 
-    private static final Map<Class<?>, Redirected> BY_TEST_CLASS = new ConcurrentHashMap<>();
+    private static final Map<Class<?>, List<Redirected>> BY_TEST_CLASS = new ConcurrentHashMap<>();
 
     private DeclaredMountPoints() {
     }
@@ -20,7 +24,7 @@ final class DeclaredMountPoints {
     /**
      * One context's redirection.
      * @param directory the temporary directory the mounts were redirected below
-     * @param mountPoints each mount's name and its mount point now
+     * @param mountPoints each mount's name and its mount point now (empty until the beans are known)
      */
     record Redirected(Path directory, Map<String, Path> mountPoints) {
 
@@ -30,21 +34,28 @@ final class DeclaredMountPoints {
 
     }
 
+    /** Adds a context's redirection, or replaces the one with the same directory. */
     static void register(Class<?> testClass, Redirected redirected) {
-        BY_TEST_CLASS.put(testClass, redirected);
+        BY_TEST_CLASS.compute(testClass, (type, list) -> {
+            List<Redirected> updated = new ArrayList<>((list != null) ? list : List.of());
+            updated.removeIf((r) -> r.directory().equals(redirected.directory()));
+            updated.add(redirected);
+            return List.copyOf(updated);
+        });
     }
 
-    /** Forgets the test class's redirection and returns it. */
-    static Optional<Redirected> remove(Class<?> testClass) {
-        return Optional.ofNullable(BY_TEST_CLASS.remove(testClass));
+    /** Forgets every redirection of the test class and returns them. */
+    static List<Redirected> remove(Class<?> testClass) {
+        List<Redirected> removed = BY_TEST_CLASS.remove(testClass);
+        return (removed != null) ? removed : List.of();
     }
 
-    /** The redirection of the test class's context, or of the nearest enclosing class that has one. */
+    /** The latest redirection of the test class's context, or of the nearest enclosing class that has one. */
     static Optional<Redirected> of(Class<?> testClass) {
         for (Class<?> type = testClass; type != null; type = type.getEnclosingClass()) {
-            Redirected found = BY_TEST_CLASS.get(type);
-            if (found != null) {
-                return Optional.of(found);
+            List<Redirected> found = BY_TEST_CLASS.get(type);
+            if (found != null && !found.isEmpty()) {
+                return Optional.of(found.get(found.size() - 1));
             }
         }
         return Optional.empty();

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -44,13 +45,17 @@ final class FuseLeakCheck {
     }
 
     /**
-     * Aborts and detaches every FUSE mount under {@code directory}, then lists what was left: those
+     * Aborts and detaches every FUSE mount under the directories, then lists what was left: those
      * mounts, descriptors of /dev/fuse not in the baseline, and threads serving a mount the baseline
      * did not know (given {@link #THREAD_GRACE} to end). Empty when the test cleaned up after itself.
      */
-    static List<String> leaksAfter(Path directory, Baseline baseline) {
+    static List<String> leaksAfter(Collection<Path> directories, Baseline baseline) {
         List<String> leaks = new ArrayList<>();
-        List<MountTable.Entry> mounts = new ArrayList<>(MountTable.read().fuseMountsUnder(directory));
+        List<MountTable.Entry> mounts = new ArrayList<>();
+        MountTable table = MountTable.read();
+        for (Path directory : directories) {
+            mounts.addAll(table.fuseMountsUnder(directory));
+        }
         mounts.sort(Comparator.comparingInt((MountTable.Entry e) -> e.mountPoint().length()).reversed());
         for (MountTable.Entry mount : mounts) {
             String problem = ForcedUnmount.abortAndDetach(mount).map((p) -> "; " + p).orElse("; aborted and detached");

@@ -45,6 +45,8 @@ final class FuseMountContextCustomizer implements ContextCustomizer {
             return; // the extension skips the class; nothing here would mount anyway
         }
         Path directory = TestDirectories.create(this.testClass.getSimpleName() + ".context");
+        // known at once, so the directory is removed after the class even if the context never starts
+        DeclaredMountPoints.register(this.testClass, new DeclaredMountPoints.Redirected(directory, Map.of()));
         context.addBeanFactoryPostProcessor(new Redirect(context, directory, availability.strategy()));
     }
 

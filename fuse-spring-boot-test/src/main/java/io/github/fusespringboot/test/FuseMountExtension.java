@@ -51,7 +51,7 @@ public final class FuseMountExtension implements ExecutionCondition, BeforeEachC
         }
         List<String> problems = new ArrayList<>(fixture.mounts().close());
         Path directory = fixture.mounts().directory();
-        problems.addAll(FuseLeakCheck.leaksAfter(directory, fixture.baseline()));
+        problems.addAll(FuseLeakCheck.leaksAfter(List.of(directory), fixture.baseline()));
         TestDirectories.delete(directory);
         if (!problems.isEmpty()) {
             throw new AssertionError("The test left FUSE state behind: " + String.join(", ", problems));

@@ -1,8 +1,8 @@
 // Spring TestContext hook: closes a @FuseMountTest class's context after the class and fails it on leaks.
 package io.github.fusespringboot.test;
 
+import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 
 import org.springframework.core.Ordered;
 import org.springframework.test.annotation.DirtiesContext.HierarchyMode;
@@ -47,12 +47,12 @@ public final class FuseMountTestExecutionListener implements TestExecutionListen
         if (testContext.hasApplicationContext()) {
             testContext.markApplicationContextDirty(HierarchyMode.EXHAUSTIVE); // closes it now
         }
-        Optional<DeclaredMountPoints.Redirected> redirected = DeclaredMountPoints.remove(testContext.getTestClass());
-        if (redirected.isEmpty()) {
-            return; // the context was never built
-        }
-        List<String> leaks = FuseLeakCheck.leaksAfter(redirected.get().directory(), baseline);
-        TestDirectories.delete(redirected.get().directory());
+        List<Path> directories = DeclaredMountPoints.remove(testContext.getTestClass())
+            .stream()
+            .map(DeclaredMountPoints.Redirected::directory)
+            .toList();
+        List<String> leaks = FuseLeakCheck.leaksAfter(directories, baseline);
+        directories.forEach(TestDirectories::delete);
         if (!leaks.isEmpty()) {
             throw new AssertionError("The application context of " + testContext.getTestClass().getName()
                     + " left FUSE state behind after it was closed: " + String.join(", ", leaks));

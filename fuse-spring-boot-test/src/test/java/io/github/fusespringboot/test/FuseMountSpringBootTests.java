@@ -3,6 +3,8 @@ package io.github.fusespringboot.test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.fusespringboot.mount.FuseMount;
 import io.github.fusespringboot.mount.MountManager;
@@ -16,6 +18,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.annotation.DirtiesContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -70,6 +73,20 @@ class FuseMountSpringBootTests {
         assertThat(MountTable.read().find(leaked)).isEmpty();
     }
 
+    @Test
+    void aContextPerMethodGetsADirectoryEachAndAllAreRemovedAfterTheClass() {
+        TestClassRun run = TestClassRun.of(ContextPerMethod.class);
+
+        assertThat(run.outcome("first").status()).as(run.outcomes().toString()).isEqualTo("SUCCESSFUL");
+        assertThat(run.outcome("second").status()).isEqualTo("SUCCESSFUL");
+        assertThat(run.outcome("ContextPerMethod").status()).isEqualTo("SUCCESSFUL");
+        assertThat(ContextPerMethod.mountPoints).hasSize(2).doesNotHaveDuplicates();
+        for (Path mountPoint : ContextPerMethod.mountPoints) {
+            assertThat(MountTable.read().find(mountPoint)).isEmpty();
+            assertThat(mountPoint.getParent()).doesNotExist();
+        }
+    }
+
     @AfterEach
     void releaseTheRunawayMount() {
         RunawayMount.release();
@@ -92,6 +109,32 @@ class FuseMountSpringBootTests {
             context = this.applicationContext;
             mountPoint = mounts.mountPoint("greeting");
             assertThat(Files.readString(mountPoint.resolve("hello.txt"))).startsWith("Hello");
+        }
+
+    }
+
+    /** A fresh context for each method: each is redirected to a directory of its own. */
+    @FuseMountTest
+    @SpringBootTest(classes = GreetingApplication.class)
+    @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
+    static class ContextPerMethod {
+
+        static final List<Path> mountPoints = new CopyOnWriteArrayList<>();
+
+        @Test
+        void first(FuseMounts mounts) throws IOException {
+            read(mounts);
+        }
+
+        @Test
+        void second(FuseMounts mounts) throws IOException {
+            read(mounts);
+        }
+
+        private static void read(FuseMounts mounts) throws IOException {
+            Path mountPoint = mounts.mountPoint("greeting");
+            assertThat(Files.readString(mountPoint.resolve("hello.txt"))).startsWith("Hello");
+            mountPoints.add(mountPoint);
         }
 
     }
