@@ -46,6 +46,13 @@ public final class FuseMount implements AutoCloseable {
     /** The filesystem type every mount of ours has in the mount table. */
     public static final String TYPE = "fuse.fuse-spring-boot";
 
+    /**
+     * Every thread serving a mount is named this prefix and the mount's name ({@code fuse:<name>}, and
+     * {@code fuse:<name>#K} for further threads of one mount); pooled threads are renamed when idle.
+     * Leak checks look for it.
+     */
+    public static final String SERVING_THREAD_PREFIX = LoopThreads.SERVING_PREFIX;
+
     static final String DEVICE = "/dev/fuse";
 
     /** The subtype of every mount ({@code fuse.<subtype>} is {@link #TYPE}). */

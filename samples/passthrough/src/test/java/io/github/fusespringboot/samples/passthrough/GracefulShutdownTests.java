@@ -16,10 +16,10 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import io.github.fusespringboot.mount.FuseMount;
-import io.github.fusespringboot.mount.FuseTestExtension;
+import io.github.fusespringboot.test.FuseMountTest;
+import io.github.fusespringboot.test.FuseMounts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,7 +30,7 @@ import static org.awaitility.Awaitility.await;
  * stream. Every write the writer saw succeed must then be in the backing directory with its content,
  * and every write it attempted after the application was gone must have failed.
  */
-@ExtendWith(FuseTestExtension.class)
+@FuseMountTest
 class GracefulShutdownTests {
 
     /** Acknowledged writes to wait for before the SIGTERM. */
@@ -52,9 +52,9 @@ class GracefulShutdownTests {
      */
     @Test
     @Timeout(180) // the bounds in run() add up to 155 s; a normal run takes a few seconds
-    void everyAcknowledgedWriteSurvivesSigtermAndWritesAfterTheUnmountFail(FuseTestExtension.Fixture fx)
+    void everyAcknowledgedWriteSurvivesSigtermAndWritesAfterTheUnmountFail(FuseMounts mounts)
             throws Exception {
-        Run run = run(fx, "files", "--fuse.unmount-timeout=10s");
+        Run run = run(mounts, "files", "--fuse.unmount-timeout=10s");
 
         List<Long> acknowledged = run.journal().seqs("OK");
         for (long seq : acknowledged) {
@@ -74,9 +74,9 @@ class GracefulShutdownTests {
      */
     @Test
     @Timeout(180)
-    void everyAcknowledgedAppendSurvivesAShutdownThatMustDetachAndAbort(FuseTestExtension.Fixture fx)
+    void everyAcknowledgedAppendSurvivesAShutdownThatMustDetachAndAbort(FuseMounts mounts)
             throws Exception {
-        Run run = run(fx, "append", "--fuse.unmount-timeout=2s");
+        Run run = run(mounts, "append", "--fuse.unmount-timeout=2s");
 
         assertThat(run.log()).as("the unmount had to detach, then abort").contains("lazily", "aborted");
         Path file = run.dataDir().resolve(JournalingWriter.APPEND_FILE);
@@ -102,15 +102,16 @@ class GracefulShutdownTests {
      * the writer, and checks what holds for every run: a clean exit, nothing left mounted, every attempt
      * ended, every attempt begun after the exit failed.
      */
-    private static Run run(FuseTestExtension.Fixture fx, String mode, String... appArgs) throws Exception {
-        Path backing = fx.dir("backing");
+    private static Run run(FuseMounts mounts, String mode, String... appArgs) throws Exception {
+        Path dir = mounts.directory();
+        Path backing = Files.createDirectories(dir.resolve("backing"));
         // The writer writes into data/, which exists only inside the filesystem: once the mount is gone,
         // <mount>/data is not there, so a late write fails instead of landing in the bare mount point.
         Path dataDir = Files.createDirectory(backing.resolve("data"));
-        Path mountPoint = fx.path("mnt"); // created by the application, removed after its unmount
-        Path journalFile = fx.path("journal.txt");
-        Path stopFile = fx.path("stop-writing");
-        Path appLog = fx.path("app.log");
+        Path mountPoint = dir.resolve("mnt"); // created by the application, removed after its unmount
+        Path journalFile = dir.resolve("journal.txt");
+        Path stopFile = dir.resolve("stop-writing");
+        Path appLog = dir.resolve("app.log");
         Process app = null;
         Process writer = null;
         try {
@@ -124,7 +125,7 @@ class GracefulShutdownTests {
                 .failFast("the application exited; its output: " + appLog, () -> !application.isAlive())
                 .until(() -> isMounted(mountPoint));
 
-            writer = java(fx.path("writer.log"), JournalingWriter.class.getName(), List.of(mode,
+            writer = java(dir.resolve("writer.log"), JournalingWriter.class.getName(), List.of(mode,
                     mountPoint.resolve("data").toString(), journalFile.toString(), stopFile.toString(), "90",
                     "100000"));
             Process writing = writer;
@@ -172,7 +173,6 @@ class GracefulShutdownTests {
         finally {
             stop(writer);
             stop(app);
-            FuseTestExtension.cleanUp(fx.root());
         }
     }
 

@@ -21,11 +21,11 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 import io.github.fusespringboot.mount.FuseMount;
-import io.github.fusespringboot.mount.FuseTestExtension;
 import io.github.fusespringboot.mount.MountSpec;
 import jnr.ffi.Pointer;
+import io.github.fusespringboot.test.FuseMountTest;
+import io.github.fusespringboot.test.FuseMounts;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import ru.serce.jnrfuse.struct.FuseFileInfo;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /** Real mounts of {@link PassthroughFilesystem}, used through java.nio, checked on both sides. */
-@ExtendWith(FuseTestExtension.class)
+@FuseMountTest
 class PassthroughFilesystemTests {
 
     private Path backing;
@@ -42,17 +42,17 @@ class PassthroughFilesystemTests {
 
     private PassthroughFilesystem filesystem;
 
-    private FuseMount mount(FuseTestExtension.Fixture fx) throws IOException {
-        this.backing = fx.dir("backing");
-        this.mnt = fx.path("mnt");
+    private FuseMount mount(FuseMounts mounts) throws IOException {
+        this.backing = Files.createDirectories(mounts.directory().resolve("backing"));
+        this.mnt = mounts.directory().resolve("mnt");
         this.filesystem = new PassthroughFilesystem(this.backing);
-        return fx.manager()
+        return mounts.manager()
             .mount(MountSpec.builder("passthrough", this.mnt, this.filesystem).createMountPoint(true).build());
     }
 
     @Test
-    void writesReadsAppendsAndTruncatesFilesInTheBackingDirectory(FuseTestExtension.Fixture fx) throws Exception {
-        try (FuseMount mount = mount(fx)) {
+    void writesReadsAppendsAndTruncatesFilesInTheBackingDirectory(FuseMounts mounts) throws Exception {
+        try (FuseMount mount = mount(mounts)) {
             Path file = this.mnt.resolve("notes.txt");
             Files.writeString(file, "hello");
             assertThat(Files.readString(file)).isEqualTo("hello");
@@ -82,8 +82,8 @@ class PassthroughFilesystemTests {
     }
 
     @Test
-    void createsRenamesAndDeletesFilesAndDirectories(FuseTestExtension.Fixture fx) throws Exception {
-        try (FuseMount mount = mount(fx)) {
+    void createsRenamesAndDeletesFilesAndDirectories(FuseMounts mounts) throws Exception {
+        try (FuseMount mount = mount(mounts)) {
             Files.createDirectories(this.mnt.resolve("a/b"));
             Files.writeString(this.mnt.resolve("a/b/one"), "1");
             Files.writeString(this.mnt.resolve("a/two"), "2");
@@ -111,8 +111,8 @@ class PassthroughFilesystemTests {
     }
 
     @Test
-    void failuresCarryTheBackingFilesystemsErrno(FuseTestExtension.Fixture fx) throws Exception {
-        try (FuseMount mount = mount(fx)) {
+    void failuresCarryTheBackingFilesystemsErrno(FuseMounts mounts) throws Exception {
+        try (FuseMount mount = mount(mounts)) {
             Files.createDirectories(this.mnt.resolve("dir"));
             Files.writeString(this.mnt.resolve("dir/file"), "x");
 
@@ -137,8 +137,8 @@ class PassthroughFilesystemTests {
     }
 
     @Test
-    void attributesAreTheBackingFilesAndChangesGoThrough(FuseTestExtension.Fixture fx) throws Exception {
-        try (FuseMount mount = mount(fx)) {
+    void attributesAreTheBackingFilesAndChangesGoThrough(FuseMounts mounts) throws Exception {
+        try (FuseMount mount = mount(mounts)) {
             Path file = this.mnt.resolve("file");
             Files.write(file, new byte[1234]);
             assertThat(Files.size(file)).isEqualTo(1234);
@@ -171,13 +171,13 @@ class PassthroughFilesystemTests {
     }
 
     @Test
-    void bigWritesArriveWholeInBigRequests(FuseTestExtension.Fixture fx) throws Exception {
+    void bigWritesArriveWholeInBigRequests(FuseMounts mounts) throws Exception {
         byte[] content = new byte[8 * 1024 * 1024];
         new SplittableRandom(42).nextBytes(content);
-        this.backing = fx.dir("backing");
-        this.mnt = fx.path("mnt");
+        this.backing = Files.createDirectories(mounts.directory().resolve("backing"));
+        this.mnt = mounts.directory().resolve("mnt");
         WriteSizeRecorder recorder = new WriteSizeRecorder(this.backing);
-        try (FuseMount mount = fx.manager()
+        try (FuseMount mount = mounts.manager()
             .mount(MountSpec.builder("passthrough", this.mnt, recorder).createMountPoint(true).build())) {
             Path file = this.mnt.resolve("big.bin");
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW,
@@ -215,8 +215,8 @@ class PassthroughFilesystemTests {
     }
 
     @Test
-    void everyHandleIsReleasedOnceItsFileIsClosed(FuseTestExtension.Fixture fx) throws Exception {
-        try (FuseMount mount = mount(fx)) {
+    void everyHandleIsReleasedOnceItsFileIsClosed(FuseMounts mounts) throws Exception {
+        try (FuseMount mount = mount(mounts)) {
             for (int i = 0; i < 20; i++) {
                 Files.writeString(this.mnt.resolve("f" + i), "x" + i);
                 assertThat(Files.readString(this.mnt.resolve("f" + i))).isEqualTo("x" + i);

@@ -4,6 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.github.fusespringboot.mount.MountTable;
+import io.github.fusespringboot.test.FuseMountTest;
+import io.github.fusespringboot.test.FuseMounts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -16,14 +18,14 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Runs seed-bench as users do, through the starter's MountManager bean, at a small size. */
+@FuseMountTest
 @ExtendWith(OutputCaptureExtension.class)
 class SeedBenchApplicationTest {
 
     @Test
     @Timeout(120)
-    void smallRunEndsWithACleanResultLine(CapturedOutput output) throws Exception {
-        Path root = Files.createDirectories(Path.of("/tmp/fuse-spring-boot-tests"))
-            .resolve("seed-bench-" + ProcessHandle.current().pid());
+    void smallRunEndsWithACleanResultLine(CapturedOutput output, FuseMounts mounts) throws Exception {
+        Path root = mounts.directory().resolve("seed-bench");
         try (ConfigurableApplicationContext context = SpringApplication.run(SeedBenchApplication.class,
                 "--cycles=400", "--workers=4", "--loop=single", "--root=" + root, "--progress=1s")) {
             assertThat(SpringApplication.exit(context)).isZero();
@@ -39,9 +41,8 @@ class SeedBenchApplicationTest {
 
     @Test
     @Timeout(120)
-    void freshManagedInstancesWorkToo(CapturedOutput output) throws Exception {
-        Path root = Files.createDirectories(Path.of("/tmp/fuse-spring-boot-tests"))
-            .resolve("seed-bench-fresh-" + ProcessHandle.current().pid());
+    void freshManagedInstancesWorkToo(CapturedOutput output, FuseMounts mounts) throws Exception {
+        Path root = mounts.directory().resolve("seed-bench-fresh");
         try (ConfigurableApplicationContext context = SpringApplication.run(SeedBenchApplication.class,
                 "--cycles=200", "--workers=8", "--fs=fresh-managed", "--loop=multi", "--root=" + root)) {
             assertThat(SpringApplication.exit(context)).isZero();

@@ -4,18 +4,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
+import io.github.fusespringboot.test.FuseMountTest;
+import io.github.fusespringboot.test.FuseMounts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A cycle stuck past the bound ends the benchmark with a report and status 3, instead of a hang. */
+@FuseMountTest
 class WatchdogTest {
 
     @Test
     @Timeout(60)
-    void aStuckCycleEndsTheRunWithAThreadDumpKernelStacksAndStatus3() throws Exception {
-        Path root = Files.createDirectories(Path.of("/tmp/fuse-spring-boot-tests"));
+    void aStuckCycleEndsTheRunWithAThreadDumpKernelStacksAndStatus3(FuseMounts mounts) throws Exception {
+        Path root = mounts.directory();
         Path out = Files.createTempFile(root, "watchdog-", ".log");
         Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
                 System.getProperty("java.class.path"), WatchdogChild.class.getName(), root.toString())
