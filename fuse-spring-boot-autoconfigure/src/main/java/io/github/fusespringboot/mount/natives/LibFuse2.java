@@ -4,6 +4,7 @@ package io.github.fusespringboot.mount.natives;
 import com.kenai.jffi.CallContext;
 import com.kenai.jffi.Function;
 import com.kenai.jffi.Invoker;
+import com.kenai.jffi.Library;
 import com.kenai.jffi.Type;
 import jnr.ffi.Pointer;
 
@@ -60,7 +61,7 @@ final class LibFuse2 {
         LibC libc = Native.libc();
         Pointer handle = libc.dlopen(LIBRARY, RTLD_NOW);
         if (handle == null) {
-            throw new IllegalStateException("cannot load " + LIBRARY + ": " + libc.dlerror());
+            throw new IllegalStateException("cannot load " + LIBRARY + ": " + loaderError());
         }
         this.kernChanNew = bind(libc, handle, "fuse_kern_chan_new", "FUSE_2.4", Type.POINTER, Type.SINT);
         this.chanDestroy = bind(libc, handle, "fuse_chan_destroy", "FUSE_2.4", Type.VOID, Type.POINTER);
@@ -73,6 +74,15 @@ final class LibFuse2 {
         this.fuseDestroy = bind(libc, handle, "fuse_destroy", "FUSE_2.2", Type.VOID, Type.POINTER);
         this.getContext = bind(libc, handle, "fuse_get_context", "FUSE_2.8", Type.POINTER);
         this.optFreeArgs = bind(libc, handle, "fuse_opt_free_args", "FUSE_2.5", Type.VOID, Type.POINTER);
+    }
+
+    /**
+     * Why dlopen failed. dlerror() through jnr-ffi comes back as garbage (the message is freed before it
+     * is read); jffi's own dlopen keeps the message on the native side.
+     */
+    private static String loaderError() {
+        Library library = Library.openLibrary(LIBRARY, Library.NOW);
+        return (library == null) ? Library.getLastError() : "dlopen failed";
     }
 
     private static Function bind(LibC libc, Pointer handle, String symbol, String version, Type result,
