@@ -92,6 +92,11 @@ public final class ChildJvm {
 
     /** Starts the child in {@code work} and waits for it at most {@code timeout}. */
     public Result run(Path work, Duration timeout, Class<?> main, String... arguments) throws Exception {
+        return start(work, main, arguments).await(timeout);
+    }
+
+    /** Starts the child in {@code work}; its standard input is a pipe from the test. */
+    public Running start(Path work, Class<?> main, String... arguments) throws IOException {
         List<String> command = new ArrayList<>();
         if (!this.setup.isEmpty()) {
             // sh -c 'set-up && exec "$@"' sh <the rest>: no quoting of the rest needed
@@ -100,8 +105,7 @@ public final class ChildJvm {
         }
         command.addAll(this.prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-Djava.io.tmpdir=" + work));
+        command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + work));
         command.addAll(this.jvmOptions);
         command.addAll(List.of("-cp", this.classpath, main.getName()));
         command.addAll(List.of(arguments));
@@ -113,16 +117,25 @@ public final class ChildJvm {
         builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
         builder.environment().put("HOME", work.toString());
         builder.environment().put("LANG", "C.UTF-8");
-        Process process = builder.start();
-        boolean ended = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        if (!ended) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
+        return new Running(builder.start(), log, String.join(" ", command));
+    }
+
+    /** A started child. */
+    public record Running(Process process, Path log, String command) {
+
+        /** Waits at most {@code timeout} for the child to end (then kills it, and fails). */
+        public Result await(Duration timeout) throws Exception {
+            boolean ended = this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!ended) {
+                this.process.descendants().forEach(ProcessHandle::destroyForcibly);
+                this.process.destroyForcibly();
+                this.process.waitFor(10, TimeUnit.SECONDS);
+            }
+            String output = Files.exists(this.log) ? Files.readString(this.log) : "";
+            assertThat(ended).as("the child JVM ended within %s; its output:%n%s", timeout, output).isTrue();
+            return new Result(this.process.exitValue(), output, this.command);
         }
-        String output = Files.exists(log) ? Files.readString(log) : "";
-        assertThat(ended).as("the child JVM ended within %s; its output:%n%s", timeout, output).isTrue();
-        return new Result(process.exitValue(), output, String.join(" ", command));
+
     }
 
     /** What a child left: its exit status and everything it printed. */
