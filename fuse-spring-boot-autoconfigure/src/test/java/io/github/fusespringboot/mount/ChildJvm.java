@@ -67,9 +67,24 @@ public final class ChildJvm {
 
     /** The same with {@code mode}: {@code 0600} is a {@code /dev/fuse} only root may open. */
     public ChildJvm withFuseDevice(Path scratch, String mode) {
-        return inPrivateMountNamespace("mount -t tmpfs -o mode=0755,size=64k fsb-device " + quote(scratch.toString())
-                + " && mknod -m " + mode + " " + quote(scratch + "/fuse") + " " + FUSE_DEVICE_NUMBERS
-                + " && mount --bind " + quote(scratch + "/fuse") + " /dev/fuse");
+        return inPrivateMountNamespace(fuseDeviceSetup(scratch, mode));
+    }
+
+    /** The shell command that puts a {@code /dev/fuse} of {@code mode} over the real one (in a private namespace). */
+    public static String fuseDeviceSetup(Path scratch, String mode) {
+        return "mount -t tmpfs -o mode=0755,size=64k fsb-device " + quote(scratch.toString()) + " && mknod -m " + mode
+                + " " + quote(scratch + "/fuse") + " " + FUSE_DEVICE_NUMBERS + " && mount --bind "
+                + quote(scratch + "/fuse") + " /dev/fuse";
+    }
+
+    /**
+     * The command prefix that runs {@code setup} (shell commands, as root) in a new private mount
+     * namespace and then the command that follows the prefix.
+     */
+    public static List<String> privateMountNamespace(List<String> setup) {
+        // sh -c 'set-up && exec "$@"' sh <the rest>: no quoting of the rest needed
+        return List.of(tool("unshare"), "-m", "--propagation", "private", "sh", "-c",
+                String.join(" && ", setup) + " && exec \"$@\"", "sh");
     }
 
     /** Runs the JVM as {@link #USER}, without supplementary groups, from a class path that user can read. */
@@ -99,9 +114,7 @@ public final class ChildJvm {
     public Running start(Path work, Class<?> main, String... arguments) throws IOException {
         List<String> command = new ArrayList<>();
         if (!this.setup.isEmpty()) {
-            // sh -c 'set-up && exec "$@"' sh <the rest>: no quoting of the rest needed
-            command.addAll(List.of(tool("unshare"), "-m", "--propagation", "private", "sh", "-c",
-                    String.join(" && ", this.setup) + " && exec \"$@\"", "sh"));
+            command.addAll(privateMountNamespace(this.setup));
         }
         command.addAll(this.prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -253,7 +266,8 @@ public final class ChildJvm {
 
     // ------------------------------------------------------------------ helpers
 
-    private static String tool(String name) {
+    /** The absolute path of a util-linux tool. */
+    public static String tool(String name) {
         for (String dir : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin")) {
             if (Files.isExecutable(Path.of(dir, name))) {
                 return Path.of(dir, name).toString();

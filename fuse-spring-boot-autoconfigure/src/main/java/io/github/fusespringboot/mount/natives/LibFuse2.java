@@ -97,7 +97,10 @@ final class LibFuse2 {
 
     static LibFuse2 get() {
         if (INSTANCE == null) {
-            throw new IllegalStateException("libfuse2 is not available: " + UNAVAILABLE, UNAVAILABLE);
+            // our own IllegalStateException says what failed; anything else (a jffi error) by its class too
+            String why = (UNAVAILABLE instanceof IllegalStateException) ? UNAVAILABLE.getMessage()
+                    : String.valueOf(UNAVAILABLE);
+            throw new IllegalStateException("libfuse2 is not available: " + why, UNAVAILABLE);
         }
         return INSTANCE;
     }
