@@ -31,8 +31,8 @@ class MissingLibfuseStartupTest {
 
     private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(60);
 
-    private static final List<String> LIBRARY_DIRECTORIES = List.of("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
-            "/lib64", "/usr/lib64", "/lib", "/usr/lib", "/usr/local/lib");
+    private static final List<String> LIBRARY_DIRECTORIES = List.of("/lib/x86_64-linux-gnu",
+            "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib", "/usr/local/lib");
 
     @BeforeAll
     static void needsRoot() {

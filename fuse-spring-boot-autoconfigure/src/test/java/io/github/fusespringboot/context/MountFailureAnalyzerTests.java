@@ -43,8 +43,8 @@ class MountFailureAnalyzerTests {
         assertThat(analysis.getDescription()).contains("'data'", DIR.toString(), "mount(2) is not permitted", "EPERM")
             .doesNotContain("fuse.mount-strategy");
         assertThat(analysis.getAction()).isEqualTo(FuseMount.PRIVILEGE_ADVICE + ".")
-            .contains("root or CAP_SYS_ADMIN", "fuse.mount-strategy=fusermount", "--device /dev/fuse --cap-add SYS_ADMIN",
-                    "unshare -Urm", "rootless Podman");
+            .contains("root or CAP_SYS_ADMIN", "fuse.mount-strategy=fusermount",
+                    "--device /dev/fuse --cap-add SYS_ADMIN", "unshare -Urm", "rootless Podman");
     }
 
     @Test

@@ -122,8 +122,8 @@ public class FuseEndpoint {
         }
         Optional<FuseMount> current = declared.get().mount();
         if (current.isPresent() && isActive(current.get().state())) {
-            return Outcome.refused(name, describe(declared.get()), "FUSE mount '" + name + "' is " + current.get().state()
-                    + "; unmount it first (DELETE), then mount it again (POST)");
+            return Outcome.refused(name, describe(declared.get()), "FUSE mount '" + name + "' is "
+                    + current.get().state() + "; unmount it first (DELETE), then mount it again (POST)");
         }
         try {
             this.lifecycle.remount(name);
