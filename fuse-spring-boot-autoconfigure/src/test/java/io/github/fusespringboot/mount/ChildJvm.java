@@ -167,6 +167,18 @@ public final class ChildJvm {
         assertThat(exec("id", "-u", USER)).as("useradd %s (exit status %d)", USER, status).isZero();
     }
 
+    /**
+     * Why {@link #USER} cannot make a user namespace here ({@code unshare -Urm true} fails: e.g.
+     * {@code kernel.unprivileged_userns_clone=0}, or AppArmor's
+     * {@code kernel.apparmor_restrict_unprivileged_userns=1} on Ubuntu 24.04+), or null when it can.
+     */
+    public static String userNamespaceUnavailability() throws Exception {
+        int status = exec(tool("setpriv"), "--reuid=" + USER, "--regid=" + USER, "--clear-groups", "--",
+                tool("unshare"), "-Urm", "true");
+        return (status == 0) ? null : "unshare -Urm as " + USER + " fails here (exit status " + status
+                + "): unprivileged user namespaces are disabled or restricted on this machine";
+    }
+
     /** Makes {@code path} a directory of {@link #USER}'s, mode 0755. */
     public static Path ownedByUser(Path path) throws IOException {
         Files.createDirectories(path);

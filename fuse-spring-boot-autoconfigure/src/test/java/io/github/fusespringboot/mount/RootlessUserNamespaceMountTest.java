@@ -42,6 +42,8 @@ class RootlessUserNamespaceMountTest {
                 + " and switch to it with setpriv, which needs root; not root, so they are skipped")
             .isZero();
         ChildJvm.ensureUser();
+        String unavailable = ChildJvm.userNamespaceUnavailability();
+        assumeThat(unavailable).as(unavailable).isNull();
         classpath = ChildJvm.UserClasspath.create();
     }
 
