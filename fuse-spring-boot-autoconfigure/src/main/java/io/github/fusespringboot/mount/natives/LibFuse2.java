@@ -77,8 +77,8 @@ final class LibFuse2 {
     }
 
     /**
-     * Why dlopen failed. dlerror() through jnr-ffi comes back as garbage (the message is freed before it
-     * is read); jffi's own dlopen keeps the message on the native side.
+     * Why dlopen failed. dlerror() called through jnr-ffi right after the failed dlopen returned garbage
+     * (seen with glibc 2.36); jffi's own dlopen keeps the message on the native side and hands it over.
      */
     private static String loaderError() {
         Library library = Library.openLibrary(LIBRARY, Library.NOW);
