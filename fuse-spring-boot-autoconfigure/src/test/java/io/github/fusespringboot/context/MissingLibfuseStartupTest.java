@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -73,7 +74,16 @@ class MissingLibfuseStartupTest {
         }
     }
 
-    private static ChildJvm.Result runWithoutLibfuse(FuseTestExtension.Fixture fx, String kind) throws Exception {
+    @Test
+    void aManagedFuseStubFSBeanNeedsNoLibfuse2WhileNothingIsMounted(FuseTestExtension.Fixture fx) throws Exception {
+        // what the report promises for ManagedFuseStubFS: the application starts when the starter is off
+        ChildJvm.Result child = runWithoutLibfuse(fx, "managed", "--fuse.enabled=false");
+        assertThat(child.exitStatus()).as(child.output()).isZero();
+        assertThat(child.output()).contains("STARTED").doesNotContain("APPLICATION FAILED TO START");
+    }
+
+    private static ChildJvm.Result runWithoutLibfuse(FuseTestExtension.Fixture fx, String kind, String... properties)
+            throws Exception {
         Set<Path> libraries = installedLibfuse2();
         assertThat(libraries).as("libfuse.so.2 on the host (Debian package libfuse2), which the child hides")
             .isNotEmpty();
@@ -83,7 +93,9 @@ class MissingLibfuseStartupTest {
         for (Path library : libraries) {
             jvm.inPrivateMountNamespace("mount --bind /dev/null " + quote(library.toString()));
         }
-        ChildJvm.Result child = jvm.run(work, CHILD_TIMEOUT, StartupChild.class, kind, "--test.root=" + fx.root());
+        List<String> arguments = new ArrayList<>(List.of(kind, "--test.root=" + fx.root()));
+        arguments.addAll(List.of(properties));
+        ChildJvm.Result child = jvm.run(work, CHILD_TIMEOUT, StartupChild.class, arguments.toArray(String[]::new));
         // the host still has it
         assertThat(Files.size(libraries.iterator().next())).isPositive();
         return child;
