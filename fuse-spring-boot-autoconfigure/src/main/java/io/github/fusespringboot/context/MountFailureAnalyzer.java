@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.fusespringboot.mount.FuseMount;
 import io.github.fusespringboot.mount.FuseMountException;
 import io.github.fusespringboot.mount.MountPhase;
 
@@ -69,12 +70,19 @@ public class MountFailureAnalyzer implements FailureAnalyzer {
         return message;
     }
 
+    /**
+     * The engine's own advice when it gave one (it knows the strategy, the phase and the way out);
+     * otherwise advice by errno and phase.
+     */
     static String action(FuseMountException failure) {
+        if (failure.action() != null && !failure.action().isEmpty()) {
+            String action = failure.action();
+            return action.endsWith(".") ? action : action + ".";
+        }
         String errno = failure.errnoName();
         MountPhase phase = failure.phase();
         if ("EPERM".equals(errno) || ("EACCES".equals(errno) && phase == MountPhase.OPEN_DEVICE)) {
-            return "Mounting directly needs root or CAP_SYS_ADMIN: run the application as root or grant "
-                    + "CAP_SYS_ADMIN (in a container: --device /dev/fuse --cap-add SYS_ADMIN).";
+            return FuseMount.PRIVILEGE_ADVICE + ".";
         }
         if (phase == MountPhase.OPEN_DEVICE && "ENOENT".equals(errno)) {
             return "/dev/fuse is missing: load the fuse kernel module (modprobe fuse), or pass the device to the "
@@ -83,10 +91,6 @@ public class MountFailureAnalyzer implements FailureAnalyzer {
         if ("ENODEV".equals(errno) || "ENXIO".equals(errno)) {
             return "The kernel has no FUSE support loaded: load the fuse kernel module (modprobe fuse), or pass "
                     + "the device to the container (--device /dev/fuse).";
-        }
-        if (failure.action() != null && !failure.action().isEmpty()) {
-            String action = failure.action();
-            return action.endsWith(".") ? action : action + ".";
         }
         if (phase == MountPhase.VALIDATE) {
             return "Fix the mount point " + failure.mountPoint() + " of mount '" + failure.mountName()

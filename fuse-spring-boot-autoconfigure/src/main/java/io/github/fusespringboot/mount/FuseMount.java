@@ -415,12 +415,23 @@ public final class FuseMount implements AutoCloseable {
      * What to do when a direct mount lacks privilege. Both refusals (EACCES opening /dev/fuse, which is
      * what a normal user usually meets first, and EPERM from mount(2)) say the same.
      */
-    static final String PRIVILEGE_ADVICE = "Direct mount (mount strategy 'direct', the default) needs root or "
+    public static final String PRIVILEGE_ADVICE = "Direct mount (mount strategy 'direct', the default) needs root or "
             + "CAP_SYS_ADMIN. As a normal user, mount through the set-uid fusermount3 helper instead: set "
             + "fuse.mount-strategy=fusermount (or fuse.mount-strategy=direct-then-fusermount to try direct first; "
             + "for one mount fuse.mounts.<name>.mount-strategy; without Spring "
             + "MountSpec.builder(...).mountStrategy(MountStrategy.FUSERMOUNT)). In a container: --device /dev/fuse "
-            + "--cap-add SYS_ADMIN. The engine never falls back to fusermount on its own";
+            + "--cap-add SYS_ADMIN. Or run in a user namespace of your own (rootless Podman, unshare -Urm), where the "
+            + "default direct mount works without root on the host as long as /dev/fuse is readable and writable by "
+            + "the user. The engine never falls back to fusermount on its own";
+
+    /**
+     * What to do when libfuse2 cannot be loaded. The engine serves every mount through libfuse2's
+     * session, so installing it is the only way to mount; fuse3's library does not provide it.
+     */
+    public static final String LIBFUSE2_ADVICE = "Install libfuse 2.9, which provides libfuse.so.2 (fuse3's "
+            + "libfuse3.so.3 does not): Debian 12 and Ubuntu up to 23.10: apt-get install libfuse2; Debian 13 and "
+            + "Ubuntu 24.04 or later: apt-get install libfuse2t64; Fedora, RHEL, CentOS: dnf install fuse-libs; "
+            + "Alpine: apk add fuse";
 
     private int openDevice() {
         try {
@@ -456,8 +467,8 @@ public final class FuseMount implements AutoCloseable {
             return FuseSession.create(fd, options.libraryOptions(), this.spec.filesystem(), this.callbacks);
         }
         catch (IllegalStateException ex) {
-            throw fail(MountPhase.SESSION, 0, "libfuse2 is not available: " + ex.getMessage(),
-                    "Install libfuse2 (Debian/Ubuntu: apt-get install libfuse2; Fedora/RHEL: dnf install fuse-libs)", ex);
+            // LibFuse2 says "libfuse2 is not available: <why>" itself
+            throw fail(MountPhase.SESSION, 0, ex.getMessage(), LIBFUSE2_ADVICE, ex);
         }
         catch (NativeCallException ex) {
             throw fail(MountPhase.SESSION, ex.errno(), ex.getMessage(), "Check the mount's FUSE options", ex);

@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.github.fusespringboot.FuseFilesystem;
 import io.github.fusespringboot.autoconfigure.FuseAutoConfiguration;
+import io.github.fusespringboot.mount.FuseMount;
 import io.github.fusespringboot.mount.FuseMountException;
 import io.github.fusespringboot.mount.FuseTestExtension;
 import io.github.fusespringboot.mount.MountPhase;
@@ -36,11 +37,28 @@ class MountFailureAnalyzerTests {
     private final MountFailureAnalyzer analyzer = new MountFailureAnalyzer();
 
     @Test
-    void notPermittedAdvisesRootOrCapSysAdminAndTheContainerFlags() {
+    void notPermittedKeepsTheEnginesAdviceWithTheFusermountStrategyAndTheRootlessPath() {
         FailureAnalysis analysis = analyze(new FuseMountException("data", DIR, MountPhase.MOUNT, Errno.EPERM,
-                "mount(2) is not permitted", "Direct mount needs root or CAP_SYS_ADMIN", null));
-        assertThat(analysis.getDescription()).contains("'data'", DIR.toString(), "mount(2) is not permitted", "EPERM");
-        assertThat(analysis.getAction()).contains("root", "CAP_SYS_ADMIN", "--device /dev/fuse --cap-add SYS_ADMIN");
+                "mount(2) is not permitted", FuseMount.PRIVILEGE_ADVICE, null));
+        assertThat(analysis.getDescription()).contains("'data'", DIR.toString(), "mount(2) is not permitted", "EPERM")
+            .doesNotContain("fuse.mount-strategy");
+        assertThat(analysis.getAction()).isEqualTo(FuseMount.PRIVILEGE_ADVICE + ".")
+            .contains("root or CAP_SYS_ADMIN", "fuse.mount-strategy=fusermount",
+                    "--device /dev/fuse --cap-add SYS_ADMIN", "unshare -Urm", "rootless Podman");
+    }
+
+    @Test
+    void anAccessDeniedDeviceWithoutAdviceGetsThePrivilegeAdvice() {
+        FailureAnalysis analysis = analyze(new FuseMountException("data", DIR, MountPhase.OPEN_DEVICE, Errno.EACCES,
+                "not allowed to open /dev/fuse", null, null));
+        assertThat(analysis.getAction()).contains("fuse.mount-strategy=fusermount", "unshare -Urm");
+    }
+
+    @Test
+    void theEnginesAdviceIsNeverReplaced() {
+        FailureAnalysis analysis = analyze(new FuseMountException("data", DIR, MountPhase.MOUNT, Errno.EPERM,
+                "fusermount3 did not mount", "The helper runs with no_new_privs", null));
+        assertThat(analysis.getAction()).isEqualTo("The helper runs with no_new_privs.");
     }
 
     @Test
@@ -54,12 +72,11 @@ class MountFailureAnalyzerTests {
     @Test
     void aMissingLibfuse2AdvisesThePackageToInstall() {
         FailureAnalysis analysis = analyze(new FuseMountException("data", DIR, MountPhase.SESSION, 0,
-                "libfuse2 is not available: libfuse.so.2: cannot open shared object file",
-                "Install libfuse2 (Debian/Ubuntu: apt-get install libfuse2; Fedora/RHEL: dnf install fuse-libs)",
+                "libfuse2 is not available: libfuse.so.2: cannot open shared object file", FuseMount.LIBFUSE2_ADVICE,
                 null));
-        assertThat(analysis.getDescription()).contains("libfuse2 is not available")
-            .doesNotContain("apt-get install libfuse2");
-        assertThat(analysis.getAction()).contains("apt-get install libfuse2");
+        assertThat(analysis.getDescription()).contains("libfuse2 is not available").doesNotContain("apt-get");
+        assertThat(analysis.getAction()).contains("apt-get install libfuse2;", "apt-get install libfuse2t64",
+                "dnf install fuse-libs", "apk add fuse");
     }
 
     @Test

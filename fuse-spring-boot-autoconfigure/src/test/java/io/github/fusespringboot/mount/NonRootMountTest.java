@@ -4,18 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
-import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,32 +30,20 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 /**
  * The engine as a normal user: a real user ({@value #USER}, created if missing) runs
  * {@link NonRootScenario} in a child JVM started with {@code setpriv}; the class path is linked or
- * copied to a directory that user can read. Every child is bounded and killed on timeout; the
- * extension's leak check then covers the child's mounts too (they are in the same mount namespace).
+ * copied to a directory that user can read. The user's children run in a private mount namespace
+ * with a {@code /dev/fuse} of their own (the same device, with the mode the test needs), so the host's
+ * device is never changed and concurrent builds cannot change it under each other; the child checks
+ * its own leaks, and whatever it might leave goes with its namespace. Every child is bounded and
+ * killed on timeout.
  */
 @ExtendWith(FuseTestExtension.class)
 class NonRootMountTest {
 
-    static final String USER = "fsbtest";
-
-    /**
-     * fusermount3 opens /dev/fuse as the calling user, and on this kind of machine the device is
-     * crw------- root (distributions ship it crw-rw-rw- through udev). The set-up gives this group
-     * read-write access to it (restored afterwards); a child started without the group has none.
-     */
-    static final String DEVICE_GROUP = "fsbfuse";
-
-    private static final Path DEVICE = Path.of("/dev/fuse");
-
-    private static GroupPrincipal originalDeviceGroup;
-
-    private static Set<PosixFilePermission> originalDeviceMode;
+    static final String USER = ChildJvm.USER;
 
     private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(60);
 
-    private static Path classpathCopy;
-
-    private static String classpath;
+    private static ChildJvm.UserClasspath classpath;
 
     @BeforeAll
     static void prepare() throws Exception {
@@ -71,19 +52,14 @@ class NonRootMountTest {
             .isZero();
         assertThat(Fusermount.find()).as("fusermount3 (Debian package fuse3)").isPresent();
         assertThat(Fusermount.isSetUid(Fusermount.find().get())).as("fusermount3 is set-uid root").isTrue();
-        ensureUser();
-        grantDevice();
-        copyClasspath();
+        ChildJvm.ensureUser();
+        classpath = ChildJvm.UserClasspath.create();
     }
 
     @AfterAll
     static void restore() throws IOException {
-        if (classpathCopy != null) {
-            FuseTestExtension.deleteTree(classpathCopy);
-        }
-        if (originalDeviceGroup != null) {
-            Files.getFileAttributeView(DEVICE, PosixFileAttributeView.class).setGroup(originalDeviceGroup);
-            Files.setPosixFilePermissions(DEVICE, originalDeviceMode);
+        if (classpath != null) {
+            classpath.close();
         }
     }
 
@@ -92,7 +68,7 @@ class NonRootMountTest {
         Child child = run(fx, Identity.USER_WITHOUT_DEVICE, null, List.of(), CHILD_TIMEOUT, "direct");
         assertThat(child.get("uid")).as(child.log).isNotEqualTo("0");
         assertThat(child.get("outcome")).as(child.log).isEqualTo("failed");
-        // /dev/fuse is crw------- root: a normal user meets EACCES on open, before mount(2)
+        // /dev/fuse crw------- root (some VMs and containers): a normal user meets EACCES on open, before mount(2)
         assertThat(child.get("phase")).isEqualTo(MountPhase.OPEN_DEVICE.name());
         assertThat(child.get("errno")).isEqualTo("EACCES");
         assertPrivilegeAdvice(child.get("message"));
@@ -209,7 +185,7 @@ class NonRootMountTest {
         Path work = fx.root().resolve("work");
         Path logs = Files.createDirectories(work.resolve("fd-logs"));
         Path stub = Files.createDirectories(work.resolve("stub"));
-        chown(logs);
+        ChildJvm.ownedByUser(logs);
         Path script = stub.resolve("fusermount3");
         Files.writeString(script, "#!/bin/sh\n" + "ls -l /proc/self/fd > " + logs + "/fds.$$\n"
                 + "exec /usr/bin/fusermount3 \"$@\"\n");
@@ -274,10 +250,10 @@ class NonRootMountTest {
 
     enum Identity {
 
-        /** The user, with read-write access to /dev/fuse (through {@link #DEVICE_GROUP}). */
+        /** The user, where /dev/fuse is crw-rw-rw- (the distributions' mode). */
         USER,
 
-        /** The user without access to /dev/fuse. */
+        /** The user, where /dev/fuse is crw------- root. */
         USER_WITHOUT_DEVICE,
 
         /** Root without CAP_SYS_ADMIN, as in a container started without --cap-add SYS_ADMIN. */
@@ -296,11 +272,11 @@ class NonRootMountTest {
     private static Child run(FuseTestExtension.Fixture fx, Identity identity, Path pathPrefix, List<String> properties,
             Duration timeout, String... scenario) throws Exception {
         Path root = fx.root();
-        openForUser(root);
+        ChildJvm.openForUser(root);
         Path mnt = Files.createDirectories(root.resolve("mnt"));
         Path work = Files.createDirectories(root.resolve("work"));
-        chown(mnt);
-        chown(work);
+        ChildJvm.ownedByUser(mnt);
+        ChildJvm.ownedByUser(work);
         Path logback = work.resolve("logback.xml");
         Files.writeString(logback, """
                 <configuration>
@@ -313,11 +289,13 @@ class NonRootMountTest {
         Path resultFile = work.resolve("result-" + System.nanoTime() + ".properties");
         Path logFile = work.resolve("child-" + System.nanoTime() + ".log");
         List<String> command = new ArrayList<>();
-        command.add(setpriv());
-        if (identity == Identity.USER) {
-            command.addAll(List.of("--reuid=" + USER, "--regid=" + USER, "--groups=" + DEVICE_GROUP));
+        if (identity != Identity.ROOT_WITHOUT_CAP_SYS_ADMIN) {
+            Path device = Files.createDirectories(work.resolve("device"));
+            command.addAll(ChildJvm.privateMountNamespace(
+                    List.of(ChildJvm.fuseDeviceSetup(device, (identity == Identity.USER) ? "0666" : "0600"))));
         }
-        else if (identity == Identity.USER_WITHOUT_DEVICE) {
+        command.add(ChildJvm.tool("setpriv"));
+        if (identity != Identity.ROOT_WITHOUT_CAP_SYS_ADMIN) {
             command.addAll(List.of("--reuid=" + USER, "--regid=" + USER, "--clear-groups"));
         }
         else {
@@ -328,7 +306,7 @@ class NonRootMountTest {
         command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + work,
                 "-Dlogback.configurationFile=" + logback));
         command.addAll(properties);
-        command.addAll(List.of("-cp", classpath, NonRootScenario.class.getName(), scenario[0], mnt.toString(),
+        command.addAll(List.of("-cp", classpath.value(), NonRootScenario.class.getName(), scenario[0], mnt.toString(),
                 resultFile.toString()));
         command.addAll(List.of(scenario).subList(1, scenario.length));
         ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile())
@@ -342,6 +320,7 @@ class NonRootMountTest {
         Process process = builder.start();
         boolean ended = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (!ended) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
         }
@@ -353,121 +332,6 @@ class NonRootMountTest {
             result.load(in);
         }
         return new Child(result, log);
-    }
-
-    private static String setpriv() {
-        for (String dir : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin")) {
-            if (Files.isExecutable(Path.of(dir, "setpriv"))) {
-                return Path.of(dir, "setpriv").toString();
-            }
-        }
-        throw new AssertionError("setpriv (util-linux) is needed to start a JVM as " + USER);
-    }
-
-    // ------------------------------------------------------------------ the user and what it may read
-
-    private static void ensureUser() throws Exception {
-        if (exec("id", "-u", USER) == 0) {
-            return;
-        }
-        int status = exec("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", USER);
-        // another build may have created it meanwhile
-        assertThat(exec("id", "-u", USER)).as("useradd %s (exit status %d)", USER, status).isZero();
-    }
-
-    private static void grantDevice() throws Exception {
-        if (exec("getent", "group", DEVICE_GROUP) != 0) {
-            int status = exec("groupadd", "--system", DEVICE_GROUP);
-            assertThat(exec("getent", "group", DEVICE_GROUP)).as("groupadd %s (exit status %d)", DEVICE_GROUP, status)
-                .isZero();
-        }
-        PosixFileAttributeView view = Files.getFileAttributeView(DEVICE, PosixFileAttributeView.class);
-        originalDeviceGroup = view.readAttributes().group();
-        originalDeviceMode = view.readAttributes().permissions();
-        view.setGroup(DEVICE.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(DEVICE_GROUP));
-        Set<PosixFilePermission> mode = EnumSet.copyOf(originalDeviceMode);
-        mode.add(PosixFilePermission.GROUP_READ);
-        mode.add(PosixFilePermission.GROUP_WRITE);
-        Files.setPosixFilePermissions(DEVICE, mode);
-    }
-
-    private static int exec(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " did not end within 30 s");
-        }
-        return process.exitValue();
-    }
-
-    /** Links (or copies) every class path entry into a world-readable directory. */
-    private static void copyClasspath() throws IOException {
-        String source = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        classpathCopy = Files.createTempDirectory("fsb-nonroot-cp-");
-        Files.setPosixFilePermissions(classpathCopy, PosixFilePermissions.fromString("rwxr-xr-x"));
-        List<String> entries = new ArrayList<>();
-        int n = 0;
-        for (String entry : source.split(":")) {
-            Path from = Path.of(entry);
-            if (entry.isEmpty() || !Files.exists(from)) {
-                continue;
-            }
-            Path to = classpathCopy.resolve((n++) + "-" + from.getFileName());
-            if (Files.isDirectory(from)) {
-                copyTree(from, to);
-            }
-            else {
-                try {
-                    if (!Files.getPosixFilePermissions(from).contains(PosixFilePermission.OTHERS_READ)) {
-                        throw new IOException("not world-readable");
-                    }
-                    Files.createLink(to, from);
-                }
-                catch (IOException | UnsupportedOperationException ex) {
-                    Files.copy(from, to);
-                    Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("rw-r--r--"));
-                }
-            }
-            entries.add(to.toString());
-        }
-        classpath = String.join(":", entries);
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path path : walk.toList()) {
-                Path target = to.resolve(from.relativize(path).toString());
-                if (Files.isDirectory(path)) {
-                    Files.createDirectories(target);
-                    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
-                }
-                else {
-                    Files.copy(path, target);
-                    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
-                }
-            }
-        }
-    }
-
-    /** Lets the user reach the test's directory (the extension creates it 0700). */
-    private static void openForUser(Path root) throws IOException {
-        Set<PosixFilePermission> top = Files.getPosixFilePermissions(FuseTestExtension.ROOT);
-        if (!top.contains(PosixFilePermission.OTHERS_EXECUTE)) {
-            top.add(PosixFilePermission.OTHERS_EXECUTE);
-            Files.setPosixFilePermissions(FuseTestExtension.ROOT, top);
-        }
-        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-    }
-
-    private static void chown(Path path) throws IOException {
-        UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
-        UserPrincipal user = lookup.lookupPrincipalByName(USER);
-        GroupPrincipal group = lookup.lookupPrincipalByGroupName(USER);
-        Files.setOwner(path, user);
-        Files.getFileAttributeView(path, PosixFileAttributeView.class).setGroup(group);
-        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
 }

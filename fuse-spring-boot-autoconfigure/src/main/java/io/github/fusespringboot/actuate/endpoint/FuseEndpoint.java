@@ -13,6 +13,7 @@ import io.github.fusespringboot.mount.FuseMount;
 import io.github.fusespringboot.mount.FuseMountException;
 import io.github.fusespringboot.mount.MountManager;
 import io.github.fusespringboot.mount.MountSpec;
+import io.github.fusespringboot.mount.MountState;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
@@ -60,36 +61,87 @@ public class FuseEndpoint {
         return mounts().mounts().get(name);
     }
 
-    /** Unmounts one mount (a declared one stays listed, UNMOUNTED, and can be remounted). 404 if unknown. */
+    /**
+     * Unmounts one mount (a declared one stays listed, UNMOUNTED, and can be remounted). Unknown: no
+     * result (404 over HTTP); a failed unmount: the mount as it is, with the failure.
+     */
     @DeleteOperation
     public @Nullable MountDescriptor unmount(@Selector String name) {
+        return unmountOutcome(name).mount();
+    }
+
+    /**
+     * Mounts a declared mount again, after an unmount or a failure. Unknown: no result (404 over
+     * HTTP); otherwise the mount as it is then, with the failure if there was one. Over HTTP a refusal
+     * is 409 and a failure 500 ({@link FuseEndpointWebExtension}).
+     */
+    @WriteOperation
+    public @Nullable MountDescriptor remount(@Selector String name) {
+        return remountOutcome(name).mount();
+    }
+
+    /** What unmounting {@code name} did. */
+    public Outcome unmountOutcome(String name) {
         Optional<DeclaredMount> declared = find(name);
         if (declared.isPresent()) {
-            this.lifecycle.unmount(name);
-            return describe(declared.get());
+            try {
+                this.lifecycle.unmount(name);
+            }
+            catch (FuseMountException ex) {
+                return Outcome.failed(describe(declared.get()), ex);
+            }
+            return Outcome.done(describe(declared.get()));
         }
         Optional<FuseMount> runtime = this.manager.find(name);
         if (runtime.isEmpty()) {
-            return null;
+            return Outcome.unknown(name);
         }
-        runtime.get().unmount();
-        return describe(runtime.get(), null, "runtime", null);
+        try {
+            runtime.get().unmount();
+        }
+        catch (FuseMountException ex) {
+            return Outcome.failed(describe(runtime.get(), null, "runtime", null), ex);
+        }
+        return Outcome.done(describe(runtime.get(), null, "runtime", null));
     }
 
-    /** Mounts a declared mount again. 404 if unknown; runtime mounts are remounted by the code that made them. */
-    @WriteOperation
-    public @Nullable MountDescriptor remount(@Selector String name) {
+    /**
+     * What remounting {@code name} did. Refused (a conflict with the mount's state) when it is a runtime
+     * mount (the code that made it remounts it), when it is mounted or between states (unmount it
+     * first), or while the application is starting or stopping.
+     */
+    public Outcome remountOutcome(String name) {
         Optional<DeclaredMount> declared = find(name);
         if (declared.isEmpty()) {
-            return null;
+            Optional<FuseMount> runtime = this.manager.find(name);
+            if (runtime.isPresent()) {
+                return Outcome.refused(name, describe(runtime.get(), null, "runtime", null), "FUSE mount '" + name
+                        + "' was mounted at runtime through the MountManager; the code that made it remounts it");
+            }
+            return Outcome.unknown(name);
+        }
+        Optional<FuseMount> current = declared.get().mount();
+        if (current.isPresent() && isActive(current.get().state())) {
+            return Outcome.refused(name, describe(declared.get()), "FUSE mount '" + name + "' is "
+                    + current.get().state() + "; unmount it first (DELETE), then mount it again (POST)");
         }
         try {
             this.lifecycle.remount(name);
         }
-        catch (FuseMountException | IllegalStateException | NoSuchElementException ex) {
-            // the descriptor carries the failure
+        catch (FuseMountException ex) {
+            return Outcome.failed(describe(declared.get()), ex);
         }
-        return describe(declared.get());
+        catch (IllegalStateException ex) {
+            return Outcome.refused(name, describe(declared.get()), ex.getMessage());
+        }
+        catch (NoSuchElementException ex) {
+            return Outcome.unknown(name);
+        }
+        return Outcome.done(describe(declared.get()));
+    }
+
+    private static boolean isActive(MountState state) {
+        return state == MountState.MOUNTING || state == MountState.MOUNTED || state == MountState.UNMOUNTING;
     }
 
     private List<DeclaredMount> declared() {
@@ -118,6 +170,58 @@ public class FuseEndpoint {
                 spec.options(), spec.readOnly(), spec.multithreaded(), order, origin, beanName,
                 mount.failure().map(Throwable::getMessage).orElse(null),
                 (mount.connectionId() >= 0) ? mount.connectionId() : null);
+    }
+
+    /**
+     * The result of an unmount or remount: done, unknown mount, refused because of the mount's state,
+     * or failed; with the mount as it is afterwards and, unless done, what went wrong.
+     */
+    public record Outcome(Kind kind, @Nullable MountDescriptor mount, @Nullable ErrorDescriptor error) {
+
+        static Outcome done(MountDescriptor mount) {
+            return new Outcome(Kind.DONE, mount, null);
+        }
+
+        static Outcome unknown(String name) {
+            return new Outcome(Kind.UNKNOWN, null,
+                    new ErrorDescriptor(name, "No FUSE mount named '" + name + "'", null, null, null, null));
+        }
+
+        static Outcome refused(String name, MountDescriptor mount, String reason) {
+            return new Outcome(Kind.REFUSED, mount, new ErrorDescriptor(name, reason, null, null, null, mount));
+        }
+
+        static Outcome failed(MountDescriptor mount, FuseMountException failure) {
+            return new Outcome(Kind.FAILED, mount,
+                    new ErrorDescriptor(failure.mountName(), failure.getMessage(), failure.phase().name(),
+                            failure.errnoName(), failure.action(), mount));
+        }
+
+        /** What became of the request. */
+        public enum Kind {
+
+            /** Unmounted, or mounted again. */
+            DONE,
+
+            /** No mount has that name. */
+            UNKNOWN,
+
+            /** Not possible in the mount's present state. */
+            REFUSED,
+
+            /** Tried, and the engine failed. */
+            FAILED
+
+        }
+
+    }
+
+    /**
+     * Why an operation did not succeed: the mount, the message, and for an engine failure the step
+     * ({@code MOUNT}, {@code VALIDATE}, ...), the errno name and the engine's advice.
+     */
+    public record ErrorDescriptor(String mount, String message, @Nullable String phase, @Nullable String errno,
+            @Nullable String action, @Nullable MountDescriptor current) {
     }
 
     /** All mounts. */

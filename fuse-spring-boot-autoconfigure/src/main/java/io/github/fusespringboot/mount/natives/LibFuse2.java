@@ -4,6 +4,7 @@ package io.github.fusespringboot.mount.natives;
 import com.kenai.jffi.CallContext;
 import com.kenai.jffi.Function;
 import com.kenai.jffi.Invoker;
+import com.kenai.jffi.Library;
 import com.kenai.jffi.Type;
 import jnr.ffi.Pointer;
 
@@ -60,7 +61,7 @@ final class LibFuse2 {
         LibC libc = Native.libc();
         Pointer handle = libc.dlopen(LIBRARY, RTLD_NOW);
         if (handle == null) {
-            throw new IllegalStateException("cannot load " + LIBRARY + ": " + libc.dlerror());
+            throw new IllegalStateException("cannot load " + LIBRARY + ": " + loaderError());
         }
         this.kernChanNew = bind(libc, handle, "fuse_kern_chan_new", "FUSE_2.4", Type.POINTER, Type.SINT);
         this.chanDestroy = bind(libc, handle, "fuse_chan_destroy", "FUSE_2.4", Type.VOID, Type.POINTER);
@@ -75,6 +76,15 @@ final class LibFuse2 {
         this.optFreeArgs = bind(libc, handle, "fuse_opt_free_args", "FUSE_2.5", Type.VOID, Type.POINTER);
     }
 
+    /**
+     * Why dlopen failed. dlerror() called through jnr-ffi right after the failed dlopen returned garbage
+     * (seen with glibc 2.36); jffi's own dlopen keeps the message on the native side and hands it over.
+     */
+    private static String loaderError() {
+        Library library = Library.openLibrary(LIBRARY, Library.NOW);
+        return (library == null) ? Library.getLastError() : "dlopen failed";
+    }
+
     private static Function bind(LibC libc, Pointer handle, String symbol, String version, Type result,
             Type... parameters) {
         Pointer address = libc.dlvsym(handle, symbol, version);
@@ -87,7 +97,10 @@ final class LibFuse2 {
 
     static LibFuse2 get() {
         if (INSTANCE == null) {
-            throw new IllegalStateException("libfuse2 is not available: " + UNAVAILABLE, UNAVAILABLE);
+            // our own IllegalStateException says what failed; anything else (a jffi error) by its class too
+            String why = (UNAVAILABLE instanceof IllegalStateException) ? UNAVAILABLE.getMessage()
+                    : String.valueOf(UNAVAILABLE);
+            throw new IllegalStateException("libfuse2 is not available: " + why, UNAVAILABLE);
         }
         return INSTANCE;
     }

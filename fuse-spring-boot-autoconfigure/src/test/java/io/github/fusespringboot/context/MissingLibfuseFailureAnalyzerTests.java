@@ -1,0 +1,41 @@
+package io.github.fusespringboot.context;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.BeanCreationException;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.core.io.support.SpringFactoriesLoader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MissingLibfuseFailureAnalyzerTests {
+
+    private final MissingLibfuseFailureAnalyzer analyzer = new MissingLibfuseFailureAnalyzer();
+
+    @Test
+    void aMissingLibfuseWhileCreatingABeanNamesTheBeanTheLibraryAndThePackages() {
+        FailureAnalysis analysis = this.analyzer.analyze(new BeanCreationException("app.Config", "files",
+                "Factory method 'files' threw exception",
+                new UnsatisfiedLinkError("libfuse.so.2: cannot open shared object file: No such file or directory")));
+        assertThat(analysis).isNotNull();
+        assertThat(analysis.getDescription()).contains("libfuse.so.2", "while creating the bean 'files'",
+                "defined in app.Config", "cannot open shared object file");
+        assertThat(analysis.getAction()).contains("apt-get install libfuse2;", "apt-get install libfuse2t64",
+                "dnf install fuse-libs", "apk add fuse", "ManagedFuseStubFS", "Mounting it still needs libfuse.so.2");
+    }
+
+    @Test
+    void otherNativeLibrariesAreLeftToOtherAnalyzers() {
+        assertThat(this.analyzer.analyze(new IllegalStateException("boom",
+                new UnsatisfiedLinkError("libsomething.so: cannot open shared object file")))).isNull();
+    }
+
+    @Test
+    void isRegisteredWithSpringBoot() {
+        assertThat(SpringFactoriesLoader.forDefaultResourceLocation()
+            .load(FailureAnalyzer.class, (type, implementation, failure) -> {
+            })).hasAtLeastOneElementOfType(MissingLibfuseFailureAnalyzer.class);
+    }
+
+}
