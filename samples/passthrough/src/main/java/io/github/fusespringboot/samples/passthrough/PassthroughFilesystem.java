@@ -53,9 +53,16 @@ public class PassthroughFilesystem extends ManagedFuseStubFS implements AutoClos
 
     private static final int UNCHANGED_ID = -1;
 
+    private static final int O_RDONLY = 0;
+
+    private static final int O_DIRECTORY = 0200000;
+
     private final Path backingDir;
 
     private final String root;
+
+    /** The backing directory, opened once: every call names a path relative to it. */
+    private final int rootFd;
 
     private final boolean privileged = Syscalls.geteuid() == 0;
 
@@ -70,6 +77,11 @@ public class PassthroughFilesystem extends ManagedFuseStubFS implements AutoClos
         }
         this.backingDir = backingDir.toAbsolutePath().normalize();
         this.root = this.backingDir.toString();
+        this.rootFd = Syscalls.openDirectory(this.root);
+        if (this.rootFd < 0) {
+            throw new IllegalArgumentException("The backing directory " + backingDir + " cannot be opened (errno "
+                    + -this.rootFd + ")");
+        }
     }
 
     /** The directory the files are stored in. */
@@ -83,12 +95,23 @@ public class PassthroughFilesystem extends ManagedFuseStubFS implements AutoClos
     }
 
     /**
-     * The backing path of a FUSE path. FUSE paths are absolute ({@code /}, {@code /a/b}) and never
-     * contain {@code .} or {@code ..} (the kernel resolves those), so this cannot leave the backing
-     * directory.
+     * The backing path of a FUSE path, relative to the backing directory. FUSE paths are absolute
+     * ({@code /}, {@code /a/b}) and never contain {@code .} or {@code ..} (the kernel resolves those),
+     * so this cannot leave the backing directory. Relative, so that a path as long as the kernel allows
+     * on the mount ({@code PATH_MAX}) is not too long in the backing directory.
      */
     protected String backing(String path) {
+        return path.equals("/") ? "." : path.substring(1);
+    }
+
+    /** The whole backing path, for the few calls that have no {@code *at} form. */
+    private String absolute(String path) {
         return path.equals("/") ? this.root : this.root + path;
+    }
+
+    private static String parent(String relative) {
+        int slash = relative.lastIndexOf('/');
+        return (slash < 0) ? "." : relative.substring(0, slash);
     }
 
     // ------------------------------------------------------------------ metadata
@@ -96,7 +119,7 @@ public class PassthroughFilesystem extends ManagedFuseStubFS implements AutoClos
     /** lstat(2) straight into the {@code struct stat} libfuse passed: a link is shown as a link. */
     @Override
     public int getattr(String path, FileStat stat) {
-        return Syscalls.lstat(backing(path), Struct.getMemory(stat));
+        return Syscalls.lstat(this.rootFd, backing(path), Struct.getMemory(stat));
     }
 
     /** fstat(2) of the open file: right even when its name was removed or renamed meanwhile. */
@@ -107,18 +130,18 @@ public class PassthroughFilesystem extends ManagedFuseStubFS implements AutoClos
 
     @Override
     public int access(String path, int mask) {
-        return Syscalls.access(backing(path), mask);
+        return Syscalls.access(this.rootFd, backing(path), mask);
     }
 
     @Override
     public int chmod(String path, long mode) {
-        return Syscalls.chmod(backing(path), (int) mode);
+        return Syscalls.chmod(this.rootFd, backing(path), (int) mode);
     }
 
     /** lchown(2): uid or gid -1 (which arrives as 0xFFFFFFFF) leaves it alone. */
     @Override
     public int chown(String path, long uid, long gid) {
-        return Syscalls.lchown(backing(path), (int) uid, (int) gid);
+        return Syscalls.lchown(this.rootFd, backing(path), (int) uid, (int) gid);
     }
 
     /**
@@ -128,44 +151,49 @@ public class PassthroughFilesystem extends ManagedFuseStubFS implements AutoClos
     @AcceptsUtimeNowAndOmit
     @Override
     public int utimens(String path, Timespec[] timespec) {
-        return Syscalls.utimensat(backing(path), timespec[0].tv_sec.get(), timespec[0].tv_nsec.longValue(),
+        return Syscalls.utimensat(this.rootFd, backing(path), timespec[0].tv_sec.get(), timespec[0].tv_nsec.longValue(),
                 timespec[1].tv_sec.get(), timespec[1].tv_nsec.longValue());
     }
 
     @Override
     public int statfs(String path, Statvfs stbuf) {
-        return Syscalls.statvfs(backing(path), Struct.getMemory(stbuf));
+        return Syscalls.fstatvfs(this.rootFd, Struct.getMemory(stbuf));
     }
 
     // ------------------------------------------------------------------ extended attributes
 
     @Override
     public int setxattr(String path, String name, Pointer value, long size, int flags) {
-        return Syscalls.lsetxattr(backing(path), name, value, size, flags);
+        return Syscalls.lsetxattr(absolute(path), name, value, size, flags);
     }
 
     /** The value's length; with size 0 only the length (what libfuse asks first). */
     @Override
     public int getxattr(String path, String name, Pointer value, long size) {
-        return (int) Syscalls.lgetxattr(backing(path), name, (size == 0) ? null : value, size);
+        return (int) Syscalls.lgetxattr(absolute(path), name, (size == 0) ? null : value, size);
     }
 
     @Override
     public int listxattr(String path, Pointer list, long size) {
-        return (int) Syscalls.llistxattr(backing(path), (size == 0) ? null : list, size);
+        return (int) Syscalls.llistxattr(absolute(path), (size == 0) ? null : list, size);
     }
 
     @Override
     public int removexattr(String path, String name) {
-        return Syscalls.lremovexattr(backing(path), name);
+        return Syscalls.lremovexattr(absolute(path), name);
     }
 
     // ------------------------------------------------------------------ directories and names
 
     @Override
     public int readdir(String path, Pointer buf, FuseFillDir filter, long offset, FuseFileInfo fi) {
-        // offset 0 and a null stat: libfuse collects the whole listing and pages it to the kernel itself
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of(backing(path)))) {
+        int dir = Syscalls.open(this.rootFd, backing(path), O_RDONLY | O_DIRECTORY, 0);
+        if (dir < 0) {
+            return dir;
+        }
+        // offset 0 and a null stat: libfuse collects the whole listing and pages it to the kernel itself.
+        // The directory is listed through its descriptor's /proc name, which is short however deep it is.
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of("/proc/self/fd/" + dir))) {
             filter.apply(buf, ".", null, 0);
             filter.apply(buf, "..", null, 0);
             for (Path entry : entries) {
@@ -176,12 +204,15 @@ public class PassthroughFilesystem extends ManagedFuseStubFS implements AutoClos
         catch (IOException ex) {
             return ErrnoMapping.negated(ex);
         }
+        finally {
+            Syscalls.close(dir);
+        }
     }
 
     @Override
     public int mkdir(String path, long mode) {
         String dir = backing(path);
-        int result = Syscalls.mkdir(dir, (int) mode);
+        int result = Syscalls.mkdir(this.rootFd, dir, (int) mode);
         return (result < 0) ? result : finishCreation(dir, -1, (int) mode);
     }
 
@@ -189,7 +220,7 @@ public class PassthroughFilesystem extends ManagedFuseStubFS implements AutoClos
     @Override
     public int mknod(String path, long mode, long rdev) {
         String node = backing(path);
-        int result = Syscalls.mknod(node, (int) mode, rdev);
+        int result = Syscalls.mknod(this.rootFd, node, (int) mode, rdev);
         return (result < 0) ? result : finishCreation(node, -1, (int) mode);
     }
 
@@ -197,14 +228,14 @@ public class PassthroughFilesystem extends ManagedFuseStubFS implements AutoClos
     @Override
     public int symlink(String target, String linkPath) {
         String link = backing(linkPath);
-        int result = Syscalls.symlink(target, link);
+        int result = Syscalls.symlink(target, this.rootFd, link);
         return (result < 0) ? result : finishCreation(link, -1, -1);
     }
 
     @Override
     public int readlink(String path, Pointer buf, long size) {
         // libfuse wants a NUL-terminated string, truncated to fit
-        long length = Syscalls.readlink(backing(path), buf, size - 1);
+        long length = Syscalls.readlink(this.rootFd, backing(path), buf, size - 1);
         if (length < 0) {
             return (int) length;
         }
@@ -214,24 +245,24 @@ public class PassthroughFilesystem extends ManagedFuseStubFS implements AutoClos
 
     @Override
     public int rmdir(String path) {
-        return Syscalls.rmdir(backing(path));
+        return Syscalls.rmdir(this.rootFd, backing(path));
     }
 
     @Override
     public int unlink(String path) {
-        return Syscalls.unlink(backing(path));
+        return Syscalls.unlink(this.rootFd, backing(path));
     }
 
     /** rename(2): replaces an existing target atomically (libfuse2 passes no RENAME_* flags). */
     @Override
     public int rename(String oldpath, String newpath) {
-        return Syscalls.rename(backing(oldpath), backing(newpath));
+        return Syscalls.rename(this.rootFd, backing(oldpath), backing(newpath));
     }
 
     /** A hard link is a new name, not a new file: it keeps its owner. */
     @Override
     public int link(String oldpath, String newpath) {
-        return Syscalls.link(backing(oldpath), backing(newpath));
+        return Syscalls.link(this.rootFd, backing(oldpath), backing(newpath));
     }
 
     /**
@@ -249,8 +280,8 @@ public class PassthroughFilesystem extends ManagedFuseStubFS implements AutoClos
             if (fd >= 0) {
                 Syscalls.close(fd);
             }
-            if (Syscalls.rmdir(node) < 0) {
-                Syscalls.unlink(node);
+            if (Syscalls.rmdir(this.rootFd, node) < 0) {
+                Syscalls.unlink(this.rootFd, node);
             }
         }
         return result;
@@ -272,20 +303,20 @@ public class PassthroughFilesystem extends ManagedFuseStubFS implements AutoClos
         if (uid == Syscalls.geteuid() && gid == Syscalls.getegid()) {
             return 0; // created by the server's own user: already right
         }
-        int parentMode = Syscalls.mode(node.substring(0, node.lastIndexOf('/')));
+        int parentMode = Syscalls.mode(this.rootFd, parent(node));
         if (parentMode < 0) {
             return parentMode;
         }
         int group = ((parentMode & Syscalls.S_ISGID) != 0) ? UNCHANGED_ID : gid;
-        return (fd >= 0) ? Syscalls.fchown(fd, uid, group) : Syscalls.lchown(node, uid, group);
+        return (fd >= 0) ? Syscalls.fchown(fd, uid, group) : Syscalls.lchown(this.rootFd, node, uid, group);
     }
 
     /**
      * Sets the permission bits the kernel asked for. A new directory keeps the set-group-ID bit it
      * inherited from its parent; chown(2) above may have cleared set-user/group-ID, and this sets them back.
      */
-    private static int restoreMode(String node, int fd, int mode) {
-        int current = (fd >= 0) ? Syscalls.mode(fd) : Syscalls.mode(node);
+    private int restoreMode(String node, int fd, int mode) {
+        int current = (fd >= 0) ? Syscalls.mode(fd) : Syscalls.mode(this.rootFd, node);
         if (current < 0) {
             return current;
         }
@@ -293,7 +324,7 @@ public class PassthroughFilesystem extends ManagedFuseStubFS implements AutoClos
         if ((current & 07777) == wanted) {
             return 0;
         }
-        return (fd >= 0) ? Syscalls.fchmod(fd, wanted) : Syscalls.chmod(node, wanted);
+        return (fd >= 0) ? Syscalls.fchmod(fd, wanted) : Syscalls.chmod(this.rootFd, node, wanted);
     }
 
     private static boolean isDirectory(int mode) {
@@ -312,7 +343,7 @@ public class PassthroughFilesystem extends ManagedFuseStubFS implements AutoClos
         String file = backing(path);
         int flags = fi.flags.get() & ~NOT_PASSED_ON;
         while (true) {
-            int fd = Syscalls.open(file, flags | Syscalls.O_CREAT | Syscalls.O_EXCL, (int) mode);
+            int fd = Syscalls.open(this.rootFd, file, flags | Syscalls.O_CREAT | Syscalls.O_EXCL, (int) mode);
             if (fd >= 0) {
                 int result = finishCreation(file, fd, (int) mode);
                 return (result < 0) ? result : register(fi, fd);
@@ -320,7 +351,7 @@ public class PassthroughFilesystem extends ManagedFuseStubFS implements AutoClos
             if (fd != -ErrorCodes.EEXIST() || (flags & Syscalls.O_EXCL) != 0) {
                 return fd;
             }
-            fd = Syscalls.open(file, flags & ~Syscalls.O_CREAT, 0);
+            fd = Syscalls.open(this.rootFd, file, flags & ~Syscalls.O_CREAT, 0);
             if (fd != -ErrorCodes.ENOENT()) {
                 return (fd < 0) ? fd : register(fi, fd);
             }
@@ -331,7 +362,7 @@ public class PassthroughFilesystem extends ManagedFuseStubFS implements AutoClos
     /** open(2) with the caller's flags; O_TRUNC arrives only with atomic_o_trunc, else as a truncate. */
     @Override
     public int open(String path, FuseFileInfo fi) {
-        int fd = Syscalls.open(backing(path), fi.flags.get() & ~NOT_PASSED_ON, 0);
+        int fd = Syscalls.open(this.rootFd, backing(path), fi.flags.get() & ~NOT_PASSED_ON, 0);
         return (fd < 0) ? fd : register(fi, fd);
     }
 
@@ -357,7 +388,7 @@ public class PassthroughFilesystem extends ManagedFuseStubFS implements AutoClos
 
     @Override
     public int truncate(String path, long size) {
-        return Syscalls.truncate(backing(path), size);
+        return Syscalls.truncate(this.rootFd, backing(path), size);
     }
 
     /**
@@ -369,7 +400,7 @@ public class PassthroughFilesystem extends ManagedFuseStubFS implements AutoClos
     public int ftruncate(String path, long size, FuseFileInfo fi) {
         int result = Syscalls.ftruncate(fd(fi), size);
         if (result == -ErrorCodes.EINVAL() || result == -ErrorCodes.EBADF()) {
-            return Syscalls.truncate(backing(path), size);
+            return Syscalls.truncate(this.rootFd, backing(path), size);
         }
         return result;
     }
@@ -405,6 +436,7 @@ public class PassthroughFilesystem extends ManagedFuseStubFS implements AutoClos
                 Syscalls.close(fd);
             }
         }
+        Syscalls.close(this.rootFd);
     }
 
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -53,13 +54,19 @@ class PosixSemanticsTests {
 
     private Path mnt;
 
+    /** The sample's options (application.yml): the kernel caches no names or attributes, inode numbers pass. */
+    private static final List<String> SAMPLE_OPTIONS = List.of("use_ino", "attr_timeout=0", "entry_timeout=0",
+            "negative_timeout=0");
+
     private FuseMount mount(FuseTestExtension.Fixture fx, String... options) throws IOException {
         this.backing = fx.dir("backing");
         this.mnt = fx.path("mnt");
+        List<String> all = new ArrayList<>(SAMPLE_OPTIONS);
+        all.addAll(List.of(options));
         return fx.manager()
             .mount(MountSpec.builder("passthrough", this.mnt, new PassthroughFilesystem(this.backing))
                 .createMountPoint(true)
-                .options(List.of(options))
+                .options(all)
                 .build());
     }
 
@@ -67,25 +74,26 @@ class PosixSemanticsTests {
     void openWithOCreatAndOExclCreatesTheFileEvenWhenOnlyForReading(FuseTestExtension.Fixture fx) throws Exception {
         try (FuseMount mount = mount(fx)) {
             String file = this.mnt.resolve("created").toString();
-            int fd = Syscalls.open(file, O_RDONLY | Syscalls.O_CREAT | Syscalls.O_EXCL, 0640);
+            int fd = Syscalls.open(Syscalls.AT_FDCWD, file, O_RDONLY | Syscalls.O_CREAT | Syscalls.O_EXCL, 0640);
             assertThat(fd).as("open(O_RDONLY|O_CREAT|O_EXCL)").isGreaterThanOrEqualTo(0);
             assertThat(Syscalls.close(fd)).isZero();
             assertThat(Files.getAttribute(this.backing.resolve("created"), "unix:mode")).isEqualTo(0100640);
             assertThat(Files.getAttribute(this.mnt.resolve("created"), "unix:mode")).isEqualTo(0100640);
 
-            assertThat(Syscalls.open(file, O_RDONLY | Syscalls.O_CREAT | Syscalls.O_EXCL, 0640)).isEqualTo(-EEXIST);
+            assertThat(Syscalls.open(Syscalls.AT_FDCWD, file, O_RDONLY | Syscalls.O_CREAT | Syscalls.O_EXCL, 0640))
+                .isEqualTo(-EEXIST);
         }
     }
 
     @Test
     void mkfifoAndMknodMakeTheNodesInTheBackingDirectory(FuseTestExtension.Fixture fx) throws Exception {
         try (FuseMount mount = mount(fx)) {
-            assertThat(Syscalls.mknod(this.mnt.resolve("fifo").toString(), S_IFIFO | 0640, 0)).isZero();
+            assertThat(Syscalls.mknod(Syscalls.AT_FDCWD, this.mnt.resolve("fifo").toString(), S_IFIFO | 0640, 0)).isZero();
             assertThat(Files.getAttribute(this.backing.resolve("fifo"), "unix:mode")).isEqualTo(S_IFIFO | 0640);
             assertThat(Files.getAttribute(this.mnt.resolve("fifo"), "unix:mode")).isEqualTo(S_IFIFO | 0640);
 
             long devNull = (1 << 8) | 3; // makedev(1, 3)
-            assertThat(Syscalls.mknod(this.mnt.resolve("null").toString(), S_IFCHR | 0600, devNull)).isZero();
+            assertThat(Syscalls.mknod(Syscalls.AT_FDCWD, this.mnt.resolve("null").toString(), S_IFCHR | 0600, devNull)).isZero();
             assertThat(Files.getAttribute(this.backing.resolve("null"), "unix:mode")).isEqualTo(S_IFCHR | 0600);
             assertThat(Files.getAttribute(this.backing.resolve("null"), "unix:rdev")).isEqualTo(devNull);
 
@@ -132,22 +140,57 @@ class PosixSemanticsTests {
     }
 
     @Test
+    void aHardLinkShowsTheSameFileUnderBothNames(FuseTestExtension.Fixture fx) throws Exception {
+        try (FuseMount mount = mount(fx)) {
+            Path first = Files.writeString(this.mnt.resolve("first"), "x");
+            Path second = Files.createLink(this.mnt.resolve("second"), first);
+            assertThat(Files.getAttribute(first, "unix:nlink")).isEqualTo(2);
+            assertThat(Files.getAttribute(first, "unix:ino")).isEqualTo(Files.getAttribute(second, "unix:ino"))
+                .isEqualTo(Files.getAttribute(this.backing.resolve("first"), "unix:ino"));
+
+            // a change made through one name shows at once through the other (libfuse knows them as two)
+            Files.setAttribute(second, "unix:mode", 0600);
+            Files.setAttribute(second, "unix:uid", OTHER_USER);
+            assertThat(Files.getAttribute(first, "unix:mode")).isEqualTo(0100600);
+            assertThat(Files.getAttribute(first, "unix:uid")).isEqualTo(OTHER_USER);
+            Files.delete(second);
+            assertThat(Files.getAttribute(first, "unix:nlink")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aPathAsLongAsTheKernelAllowsWorksHoweverDeepTheBackingDirectoryIs(FuseTestExtension.Fixture fx)
+            throws Exception {
+        try (FuseMount mount = mount(fx)) {
+            // 4000 characters below the mount: with the backing directory in front, past PATH_MAX (4096).
+            // A shell walks down one directory at a time: no program can name such a path whole.
+            String name = "d".repeat(199);
+            String script = "cd '" + this.mnt + "' && for i in $(seq 20); do mkdir " + name + " && cd -P " + name
+                    + " || exit 1; done && echo deep > file && chmod 600 file && test \"$(cat file)\" = deep"
+                    + " && test \"$(ls)\" = file && test \"$(stat -c %a file)\" = 600";
+            // rm walks down by descriptor too; the test's clean-up could not remove such a tree
+            script += " && cd '" + this.mnt + "' && rm -r " + name;
+            assertThat(run(List.of("sh", "-c", script))).isZero();
+        }
+    }
+
+    @Test
     void utimensLeavesATimeAloneThatIsOmittedAndKeepsNanoseconds(FuseTestExtension.Fixture fx) throws Exception {
         try (FuseMount mount = mount(fx)) {
             Files.writeString(this.mnt.resolve("file"), "x");
             String file = this.mnt.resolve("file").toString();
             Path backingFile = this.backing.resolve("file");
 
-            assertThat(Syscalls.utimensat(file, 1000, 5, 2000, 7)).isZero();
+            assertThat(Syscalls.utimensat(Syscalls.AT_FDCWD, file, 1000, 5, 2000, 7)).isZero();
             assertThat(Files.getAttribute(backingFile, "lastAccessTime")).isEqualTo(time(1000, 5));
             assertThat(Files.getLastModifiedTime(backingFile)).isEqualTo(time(2000, 7));
 
-            assertThat(Syscalls.utimensat(file, 0, UTIME_OMIT, 3000, 9)).isZero();
+            assertThat(Syscalls.utimensat(Syscalls.AT_FDCWD, file, 0, UTIME_OMIT, 3000, 9)).isZero();
             assertThat(Files.getAttribute(backingFile, "lastAccessTime")).isEqualTo(time(1000, 5));
             assertThat(Files.getLastModifiedTime(backingFile)).isEqualTo(time(3000, 9));
 
             Instant before = Instant.now().minusSeconds(1);
-            assertThat(Syscalls.utimensat(file, 0, UTIME_NOW, 0, UTIME_OMIT)).isZero();
+            assertThat(Syscalls.utimensat(Syscalls.AT_FDCWD, file, 0, UTIME_NOW, 0, UTIME_OMIT)).isZero();
             assertThat(((FileTime) Files.getAttribute(backingFile, "lastAccessTime")).toInstant()).isAfter(before);
             assertThat(Files.getLastModifiedTime(backingFile)).isEqualTo(time(3000, 9));
             assertThat(Files.getLastModifiedTime(this.mnt.resolve("file"))).isEqualTo(time(3000, 9));
@@ -175,7 +218,7 @@ class PosixSemanticsTests {
             // ENOENT from a create below a name that went away in the backing directory
             Files.createDirectory(this.mnt.resolve("gone"));
             Files.delete(this.backing.resolve("gone"));
-            assertThat(Syscalls.open(this.mnt.resolve("gone/file").toString(), O_RDONLY | Syscalls.O_CREAT, 0644))
+            assertThat(Syscalls.open(Syscalls.AT_FDCWD, this.mnt.resolve("gone/file").toString(), O_RDONLY | Syscalls.O_CREAT, 0644))
                 .isEqualTo(-ENOENT);
         }
     }

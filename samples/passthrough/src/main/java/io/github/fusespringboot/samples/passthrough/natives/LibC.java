@@ -8,11 +8,15 @@ import jnr.ffi.types.ssize_t;
 
 /**
  * libc functions on the backing directory. Every one sets errno on failure; jnr-ffi saves it for
- * {@link Syscalls}. Public only because jnr-ffi generates its implementation in another class loader.
+ * {@link Syscalls}. Paths are relative to a directory descriptor ({@code *at} calls), so a name the
+ * kernel accepts on the mount is never too long in the backing directory. Public only because jnr-ffi
+ * generates its implementation in another class loader.
  */
 public interface LibC {
 
     int open(String path, int flags, int mode);
+
+    int openat(int dirFd, String path, int flags, int mode);
 
     int close(int fd);
 
@@ -28,45 +32,41 @@ public interface LibC {
 
     int fdatasync(int fd);
 
-    int truncate(String path, long length);
-
     int ftruncate(int fd, long length);
 
-    // glibc 2.33 and later export lstat, fstat and mknod as functions (before, only __lxstat etc.)
-    int lstat(String path, Pointer stat);
+    // glibc 2.33 and later export fstatat, fstat and mknodat as functions (before, only __fxstatat etc.)
+    int fstatat(int dirFd, String path, Pointer stat, int flags);
 
     int fstat(int fd, Pointer stat);
 
-    int statvfs(String path, Pointer stat);
+    int fstatvfs(int fd, Pointer stat);
 
-    int mknod(String path, int mode, long device);
+    int mknodat(int dirFd, String path, int mode, long device);
 
-    int mkdir(String path, int mode);
+    int mkdirat(int dirFd, String path, int mode);
 
-    int rmdir(String path);
+    int unlinkat(int dirFd, String path, int flags);
 
-    int unlink(String path);
+    int renameat(int fromDirFd, String from, int toDirFd, String to);
 
-    int rename(String from, String to);
+    int linkat(int fromDirFd, String from, int toDirFd, String to, int flags);
 
-    int link(String from, String to);
-
-    int symlink(String target, String linkPath);
+    int symlinkat(String target, int dirFd, String linkPath);
 
     @ssize_t
-    long readlink(String path, Pointer buffer, @size_t long size);
+    long readlinkat(int dirFd, String path, Pointer buffer, @size_t long size);
 
-    int chmod(String path, int mode);
+    int fchmodat(int dirFd, String path, int mode, int flags);
 
     int fchmod(int fd, int mode);
 
-    int lchown(String path, int uid, int gid);
+    int fchownat(int dirFd, String path, int uid, int gid, int flags);
 
     int fchown(int fd, int uid, int gid);
 
     int utimensat(int dirFd, String path, @In long[] times, int flags);
 
-    int access(String path, int mode);
+    int faccessat(int dirFd, String path, int mode, int flags);
 
     int lsetxattr(String path, String name, Pointer value, @size_t long size, int flags);
 
