@@ -65,7 +65,8 @@ class HelloFilesystemTests {
                 () -> Files.writeString(other, "new"), () -> Files.createDirectory(other),
                 () -> Files.delete(file), () -> Files.move(file, other), () -> Files.createLink(other, file),
                 () -> Files.createSymbolicLink(other, file), () -> Files.setAttribute(file, "unix:mode", 0600),
-                () -> Files.setAttribute(file, "unix:uid", 1), () -> Files.setLastModifiedTime(file, FileTime.fromMillis(0)),
+                () -> Files.setAttribute(file, "unix:uid", 1),
+                () -> Files.setLastModifiedTime(file, FileTime.fromMillis(0)),
                 () -> Files.getFileAttributeView(file, UserDefinedFileAttributeView.class)
                     .write("x", StandardCharsets.UTF_8.encode("y")));
         for (ThrowingCallable change : changes) {

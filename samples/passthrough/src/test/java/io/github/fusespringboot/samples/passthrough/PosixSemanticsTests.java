@@ -1,4 +1,4 @@
-// What java.nio cannot do, through the kernel: exact open flags, nodes, ownership of other users' files, UTIME_OMIT, raw errnos.
+// Through the kernel, what java.nio cannot do: exact open flags, nodes, other users' files, UTIME_OMIT, errnos.
 package io.github.fusespringboot.samples.passthrough;
 
 import java.io.IOException;
@@ -88,18 +88,21 @@ class PosixSemanticsTests {
     @Test
     void mkfifoAndMknodMakeTheNodesInTheBackingDirectory(FuseTestExtension.Fixture fx) throws Exception {
         try (FuseMount mount = mount(fx)) {
-            assertThat(Syscalls.mknod(Syscalls.AT_FDCWD, this.mnt.resolve("fifo").toString(), S_IFIFO | 0640, 0)).isZero();
+            assertThat(Syscalls.mknod(Syscalls.AT_FDCWD, this.mnt.resolve("fifo").toString(), S_IFIFO | 0640, 0))
+                .isZero();
             assertThat(Files.getAttribute(this.backing.resolve("fifo"), "unix:mode")).isEqualTo(S_IFIFO | 0640);
             assertThat(Files.getAttribute(this.mnt.resolve("fifo"), "unix:mode")).isEqualTo(S_IFIFO | 0640);
 
             long devNull = (1 << 8) | 3; // makedev(1, 3)
-            assertThat(Syscalls.mknod(Syscalls.AT_FDCWD, this.mnt.resolve("null").toString(), S_IFCHR | 0600, devNull)).isZero();
+            assertThat(Syscalls.mknod(Syscalls.AT_FDCWD, this.mnt.resolve("null").toString(), S_IFCHR | 0600, devNull))
+                .isZero();
             assertThat(Files.getAttribute(this.backing.resolve("null"), "unix:mode")).isEqualTo(S_IFCHR | 0600);
             assertThat(Files.getAttribute(this.backing.resolve("null"), "unix:rdev")).isEqualTo(devNull);
 
             // a coreutils program, for good measure
             assertThat(run(List.of("mkfifo", "-m", "600", this.mnt.resolve("made-by-mkfifo").toString()))).isZero();
-            assertThat(Files.getAttribute(this.backing.resolve("made-by-mkfifo"), "unix:mode")).isEqualTo(S_IFIFO | 0600);
+            assertThat(Files.getAttribute(this.backing.resolve("made-by-mkfifo"), "unix:mode"))
+                .isEqualTo(S_IFIFO | 0600);
         }
     }
 
@@ -218,7 +221,8 @@ class PosixSemanticsTests {
             // ENOENT from a create below a name that went away in the backing directory
             Files.createDirectory(this.mnt.resolve("gone"));
             Files.delete(this.backing.resolve("gone"));
-            assertThat(Syscalls.open(Syscalls.AT_FDCWD, this.mnt.resolve("gone/file").toString(), O_RDONLY | Syscalls.O_CREAT, 0644))
+            String below = this.mnt.resolve("gone/file").toString();
+            assertThat(Syscalls.open(Syscalls.AT_FDCWD, below, O_RDONLY | Syscalls.O_CREAT, 0644))
                 .isEqualTo(-ENOENT);
         }
     }
