@@ -405,6 +405,11 @@ public class PassthroughFilesystem extends ManagedFuseStubFS implements AutoClos
         return result;
     }
 
+    @Override
+    public int fallocate(String path, int mode, long off, long length, FuseFileInfo fi) {
+        return Syscalls.fallocate(fd(fi), mode, off, length);
+    }
+
     /** Called on every close(2) of a descriptor: reports what closing the backing file would. */
     @Override
     public int flush(String path, FuseFileInfo fi) {

@@ -178,6 +178,18 @@ class PosixSemanticsTests {
     }
 
     @Test
+    void fallocateReservesSpaceInTheBackingFile(FuseTestExtension.Fixture fx) throws Exception {
+        try (FuseMount mount = mount(fx)) {
+            Path file = Files.writeString(this.mnt.resolve("space"), "x");
+            assertThat(run(List.of("fallocate", "-l", "1048576", file.toString()))).isZero();
+            assertThat(Files.size(this.backing.resolve("space"))).isEqualTo(1048576);
+            assertThat(run(List.of("fallocate", "--keep-size", "-l", "4194304", file.toString()))).isZero();
+            assertThat(Files.size(this.backing.resolve("space"))).isEqualTo(1048576);
+            assertThat(Files.readString(file).charAt(0)).isEqualTo('x');
+        }
+    }
+
+    @Test
     void utimensLeavesATimeAloneThatIsOmittedAndKeepsNanoseconds(FuseTestExtension.Fixture fx) throws Exception {
         try (FuseMount mount = mount(fx)) {
             Files.writeString(this.mnt.resolve("file"), "x");

@@ -34,6 +34,8 @@ public interface LibC {
 
     int ftruncate(int fd, long length);
 
+    int fallocate(int fd, int mode, long offset, long length);
+
     // glibc 2.33 and later export fstatat, fstat and mknodat as functions (before, only __fxstatat etc.)
     int fstatat(int dirFd, String path, Pointer stat, int flags);
 

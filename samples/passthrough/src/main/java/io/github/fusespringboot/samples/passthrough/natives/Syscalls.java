@@ -139,6 +139,11 @@ public final class Syscalls {
         return checked(LIBC.ftruncate(fd, length));
     }
 
+    /** {@code fallocate(2)}: reserve space, punch a hole, ... as {@code mode} says. */
+    public static int fallocate(int fd, int mode, long offset, long length) {
+        return checked(LIBC.fallocate(fd, mode, offset, length));
+    }
+
     /** {@code lstat(2)} into a {@code struct stat} (the one libfuse hands a getattr). */
     public static int lstat(int dirFd, String path, Pointer stat) {
         return checked(LIBC.fstatat(dirFd, path, stat, AT_SYMLINK_NOFOLLOW));
