@@ -89,6 +89,11 @@ public class PassthroughFilesystem extends ManagedFuseStubFS implements AutoClos
         return this.backingDir;
     }
 
+    /** The descriptor of the backing directory, which {@link #backing(String)} paths are relative to. */
+    protected int backingDirFd() {
+        return this.rootFd;
+    }
+
     /** How many files are open through the mount right now. */
     public int openFiles() {
         return this.openFiles.size();
