@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import com.kenai.jffi.MemoryIO;
+import io.github.fusespringboot.mount.AcceptsUtimeNowAndOmit;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
@@ -43,6 +44,15 @@ final class OperationsTable {
     /** {@code offsetof(struct fuse_context, private_data)} on LP64 (include/fuse.h, libfuse 2.9). */
     private static final long CONTEXT_PRIVATE_DATA_OFFSET = 24;
 
+    /**
+     * {@code offsetof(struct fuse_operations, flag_nullpath_ok)}: the bitfield word after the 38 function
+     * pointers up to {@code bmap} (include/fuse.h, libfuse 2.9; LP64). Bit 2 of its first byte (GCC on a
+     * little-endian machine) is {@code flag_utime_omit_ok}.
+     */
+    private static final long FLAGS_OFFSET = 38 * 8;
+
+    private static final int FLAG_UTIME_OMIT_OK = 0b100;
+
     private static final ConcurrentHashMap<Long, SessionCallbacks> SESSIONS = new ConcurrentHashMap<>();
 
     private static final AtomicLong NEXT_ID = new AtomicLong(1);
@@ -71,6 +81,19 @@ final class OperationsTable {
             .map(Method::getName)
             .collect(Collectors.toSet());
         install(this.operations, missing, runtime);
+        if (acceptsUtimeNowAndOmit(type)) {
+            this.memory.putByte(FLAGS_OFFSET, (byte) (this.memory.getByte(FLAGS_OFFSET) | FLAG_UTIME_OMIT_OK));
+        }
+    }
+
+    private static boolean acceptsUtimeNowAndOmit(Class<?> type) {
+        try {
+            return type.getMethod("utimens", String.class, Timespec[].class)
+                .isAnnotationPresent(AcceptsUtimeNowAndOmit.class);
+        }
+        catch (NoSuchMethodException ex) {
+            return false;
+        }
     }
 
     static OperationsTable forClass(Class<? extends FuseFS> type) {

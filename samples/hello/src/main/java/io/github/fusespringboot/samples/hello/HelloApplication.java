@@ -2,14 +2,13 @@
 package io.github.fusespringboot.samples.hello;
 
 import io.github.fusespringboot.FuseFilesystem;
-import ru.serce.jnrfuse.examples.MemoryFS;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Mounts {@link HelloFilesystem} read-only and jnr-fuse's in-memory {@link MemoryFS} read-write; their
+ * Mounts {@link HelloFilesystem} read-only and the in-memory {@link MemoryFilesystem} read-write; their
  * directories come from {@code application.yml}. The mounts are up before the web server takes
  * requests and gone once the application has stopped.
  */
@@ -23,9 +22,10 @@ public class HelloApplication {
     }
 
     @Bean
-    @FuseFilesystem(order = 1)
-    MemoryFS memory() {
-        return new MemoryFS();
+    // attr_timeout=0: two names of one file (a hard link) are two nodes to libfuse2; no stale nlink
+    @FuseFilesystem(order = 1, options = "attr_timeout=0")
+    MemoryFilesystem memory() {
+        return new MemoryFilesystem();
     }
 
     public static void main(String[] args) {

@@ -4,15 +4,23 @@ package io.github.fusespringboot.samples.hello;
 import java.nio.charset.StandardCharsets;
 
 import jnr.ffi.Pointer;
+import jnr.ffi.types.dev_t;
+import jnr.ffi.types.gid_t;
+import jnr.ffi.types.mode_t;
 import jnr.ffi.types.off_t;
 import jnr.ffi.types.size_t;
+import jnr.ffi.types.uid_t;
 import ru.serce.jnrfuse.ErrorCodes;
 import ru.serce.jnrfuse.FuseFillDir;
 import ru.serce.jnrfuse.FuseStubFS;
 import ru.serce.jnrfuse.struct.FileStat;
 import ru.serce.jnrfuse.struct.FuseFileInfo;
+import ru.serce.jnrfuse.struct.Timespec;
 
-/** Serves a directory holding {@code hello.txt}; every write is refused. */
+/**
+ * Serves a directory holding {@code hello.txt}; every change is refused with {@code EROFS}, as on a
+ * read-only filesystem, even when it is mounted without {@code ro} (then the kernel asks this class).
+ */
 public class HelloFilesystem extends FuseStubFS {
 
     static final String FILE = "/hello.txt";
@@ -42,7 +50,7 @@ public class HelloFilesystem extends FuseStubFS {
     @Override
     public int readdir(String path, Pointer buf, FuseFillDir filler, @off_t long offset, FuseFileInfo fi) {
         if (!"/".equals(path)) {
-            return -ErrorCodes.ENOENT();
+            return FILE.equals(path) ? -ErrorCodes.ENOTDIR() : -ErrorCodes.ENOENT();
         }
         filler.apply(buf, ".", null, 0);
         filler.apply(buf, "..", null, 0);
@@ -57,7 +65,7 @@ public class HelloFilesystem extends FuseStubFS {
         }
         // O_ACCMODE: only O_RDONLY is allowed
         if ((fi.flags.get() & 3) != 0) {
-            return -ErrorCodes.EACCES();
+            return -ErrorCodes.EROFS();
         }
         return 0;
     }
@@ -73,6 +81,82 @@ public class HelloFilesystem extends FuseStubFS {
         int length = (int) Math.min(size, this.content.length - offset);
         buf.put(0, this.content, (int) offset, length);
         return length;
+    }
+
+    // ------------------------------------------------------------------ read-only: every change is EROFS
+
+    private static int readOnly() {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int create(String path, @mode_t long mode, FuseFileInfo fi) {
+        return readOnly();
+    }
+
+    @Override
+    public int mknod(String path, @mode_t long mode, @dev_t long rdev) {
+        return readOnly();
+    }
+
+    @Override
+    public int mkdir(String path, @mode_t long mode) {
+        return readOnly();
+    }
+
+    @Override
+    public int unlink(String path) {
+        return readOnly();
+    }
+
+    @Override
+    public int rmdir(String path) {
+        return readOnly();
+    }
+
+    @Override
+    public int symlink(String oldpath, String newpath) {
+        return readOnly();
+    }
+
+    @Override
+    public int rename(String oldpath, String newpath) {
+        return readOnly();
+    }
+
+    @Override
+    public int link(String oldpath, String newpath) {
+        return readOnly();
+    }
+
+    @Override
+    public int chmod(String path, @mode_t long mode) {
+        return readOnly();
+    }
+
+    @Override
+    public int chown(String path, @uid_t long uid, @gid_t long gid) {
+        return readOnly();
+    }
+
+    @Override
+    public int truncate(String path, @off_t long size) {
+        return readOnly();
+    }
+
+    @Override
+    public int utimens(String path, Timespec[] timespec) {
+        return readOnly();
+    }
+
+    @Override
+    public int setxattr(String path, String name, Pointer value, @size_t long size, int flags) {
+        return readOnly();
+    }
+
+    @Override
+    public int removexattr(String path, String name) {
+        return readOnly();
     }
 
 }

@@ -2,89 +2,71 @@
 package io.github.fusespringboot.samples.passthrough;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.NonReadableChannelException;
-import java.nio.channels.NonWritableChannelException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.FileTime;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
+import io.github.fusespringboot.mount.AcceptsUtimeNowAndOmit;
+import io.github.fusespringboot.mount.ManagedFuseStubFS;
+import io.github.fusespringboot.samples.passthrough.natives.Syscalls;
 import jnr.ffi.Pointer;
+import jnr.ffi.Struct;
 import ru.serce.jnrfuse.ErrorCodes;
 import ru.serce.jnrfuse.FuseFillDir;
-import ru.serce.jnrfuse.FuseStubFS;
 import ru.serce.jnrfuse.struct.FileStat;
+import ru.serce.jnrfuse.struct.FuseContext;
 import ru.serce.jnrfuse.struct.FuseFileInfo;
 import ru.serce.jnrfuse.struct.Statvfs;
 import ru.serce.jnrfuse.struct.Timespec;
 
 /**
  * Mirrors a backing directory: {@code <mount>/a/b} is {@code <backing>/a/b}. Every callback is the
- * matching {@code java.nio} call on the backing path, and every failure is returned as the errno the
- * backing filesystem gave ({@link ErrnoMapping}), so programs see the same behaviour through the mount
- * as on the backing directory itself.
+ * matching system call on the backing path ({@link Syscalls}), like libfuse's own
+ * {@code example/passthrough.c}, and answers what that call answered: its result, or its errno
+ * unchanged. So programs see through the mount exactly what they would see in the backing directory.
  *
  * <p>
- * Open files live in a handle table: {@code open}/{@code create} open a {@link FileChannel}, put it
- * under a fresh number and hand that number to the kernel in {@link FuseFileInfo#fh}; {@code read},
- * {@code write}, {@code fsync}, ... find the channel by that number; {@code release} closes it. The
- * channel has no buffer of its own, so a write that returned has reached the backing file (the page
- * cache); {@code fsync} through the mount forces it to the disk.
+ * Open files: {@code open}/{@code create} open the backing file with the caller's flags and mode and
+ * hand its descriptor to the kernel as {@link FuseFileInfo#fh}; {@code read}, {@code write},
+ * {@code fsync}, ... use it; {@code release} closes it. Nothing is buffered here, so a write that
+ * returned has reached the backing file, and {@code fsync} through the mount is {@code fsync} of it.
  *
  * <p>
- * The callbacks are called concurrently on the engine's serving threads, so everything here is
- * thread-safe: positional channel reads and writes, and a concurrent handle table. Files are owned by
- * the user the application runs as; without {@code allow_other} only that user can use the mount.
+ * Ownership: the application runs as root, so whatever it creates would belong to root. With
+ * {@code allow_other} other users reach the mount too; what they create (files, directories, nodes,
+ * symbolic links) is given to them, the caller's uid and gid from {@link #getContext()} (the group of a
+ * set-group-ID parent directory stays, as the kernel would have it). Permission checks are the
+ * kernel's: {@code allow_other} brings {@code default_permissions} (the engine's default), so the
+ * kernel checks every call against the modes and owners shown here before it reaches this class.
  *
  * <p>
- * To make your own filesystem from this: keep the shape (path mapping, handle table, errno mapping) and
- * change what {@link #backing(String)} and the channel calls do, e.g. encrypt in {@code write} and
- * decrypt in {@code read}.
+ * The callbacks are called concurrently on the engine's serving threads; nothing here is shared but
+ * the set of open descriptors, a concurrent set.
  */
-public class PassthroughFilesystem extends FuseStubFS implements AutoCloseable {
+public class PassthroughFilesystem extends ManagedFuseStubFS implements AutoCloseable {
 
-    /** {@code utimensat(2)}: set this time to now / leave it alone (include/uapi/linux/stat.h). */
-    private static final long UTIME_NOW = (1L << 30) - 1;
+    /** {@code O_APPEND} is left out: the kernel sends every write with its offset, end of file included. */
+    private static final int NOT_PASSED_ON = Syscalls.O_APPEND;
 
-    private static final long UTIME_OMIT = (1L << 30) - 2;
+    private static final int UNCHANGED_ID = -1;
 
-    /** open(2) flag bits (asm-generic/fcntl.h). */
-    private static final int O_ACCMODE = 3;
+    private static final int O_RDONLY = 0;
 
-    private static final int O_WRONLY = 1;
-
-    private static final int O_RDWR = 2;
-
-    private static final int O_EXCL = 0200;
-
-    private static final int O_TRUNC = 01000;
-
-    /** chown(2) passes -1 (as an unsigned 32-bit id) for "leave unchanged". */
-    private static final long UNCHANGED_ID = 0xFFFFFFFFL;
+    private static final int O_DIRECTORY = 0200000;
 
     private final Path backingDir;
 
-    private final Map<Long, FileChannel> openFiles = new ConcurrentHashMap<>();
+    private final String root;
 
-    private final AtomicLong nextHandle = new AtomicLong(1);
+    /** The backing directory, opened once: every call names a path relative to it. */
+    private final int rootFd;
+
+    private final boolean privileged = Syscalls.geteuid() == 0;
+
+    private final Set<Integer> openFiles = ConcurrentHashMap.newKeySet();
 
     /**
      * @param backingDir the existing directory whose contents the mount shows and changes
@@ -94,11 +76,22 @@ public class PassthroughFilesystem extends FuseStubFS implements AutoCloseable {
             throw new IllegalArgumentException("The backing directory " + backingDir + " does not exist");
         }
         this.backingDir = backingDir.toAbsolutePath().normalize();
+        this.root = this.backingDir.toString();
+        this.rootFd = Syscalls.openDirectory(this.root);
+        if (this.rootFd < 0) {
+            throw new IllegalArgumentException("The backing directory " + backingDir + " cannot be opened (errno "
+                    + -this.rootFd + ")");
+        }
     }
 
     /** The directory the files are stored in. */
     public Path backingDir() {
         return this.backingDir;
+    }
+
+    /** The descriptor of the backing directory, which {@link #backing(String)} paths are relative to. */
+    protected int backingDirFd() {
+        return this.rootFd;
     }
 
     /** How many files are open through the mount right now. */
@@ -107,50 +100,105 @@ public class PassthroughFilesystem extends FuseStubFS implements AutoCloseable {
     }
 
     /**
-     * The backing path of a FUSE path. FUSE paths are absolute ({@code /}, {@code /a/b}) and never
-     * contain {@code .} or {@code ..} (the kernel resolves those), so this cannot leave the backing
-     * directory.
+     * The backing path of a FUSE path, relative to the backing directory. FUSE paths are absolute
+     * ({@code /}, {@code /a/b}) and never contain {@code .} or {@code ..} (the kernel resolves those),
+     * so this cannot leave the backing directory. Relative, so that a path as long as the kernel allows
+     * on the mount ({@code PATH_MAX}) is not too long in the backing directory.
      */
-    protected Path backing(String path) {
-        return path.equals("/") ? this.backingDir : this.backingDir.resolve(path.substring(1));
+    protected String backing(String path) {
+        return path.equals("/") ? "." : path.substring(1);
+    }
+
+    /** The whole backing path, for the few calls that have no {@code *at} form. */
+    private String absolute(String path) {
+        return path.equals("/") ? this.root : this.root + path;
+    }
+
+    private static String parent(String relative) {
+        int slash = relative.lastIndexOf('/');
+        return (slash < 0) ? "." : relative.substring(0, slash);
     }
 
     // ------------------------------------------------------------------ metadata
 
+    /** lstat(2) straight into the {@code struct stat} libfuse passed: a link is shown as a link. */
     @Override
     public int getattr(String path, FileStat stat) {
-        try {
-            // lstat: a symbolic link is shown as a link, not as what it points to
-            Map<String, Object> attributes = Files.readAttributes(backing(path),
-                    "unix:mode,nlink,uid,gid,size,lastAccessTime,lastModifiedTime,ctime", LinkOption.NOFOLLOW_LINKS);
-            long size = (Long) attributes.get("size");
-            stat.st_mode.set((Integer) attributes.get("mode"));
-            stat.st_nlink.set((Integer) attributes.get("nlink"));
-            stat.st_uid.set((Integer) attributes.get("uid"));
-            stat.st_gid.set((Integer) attributes.get("gid"));
-            stat.st_size.set(size);
-            // java.nio does not expose st_blocks; tools such as du and cp's sparse detection need a value
-            stat.st_blocks.set((size + 511) / 512);
-            setTime(stat.st_atim, (FileTime) attributes.get("lastAccessTime"));
-            setTime(stat.st_mtim, (FileTime) attributes.get("lastModifiedTime"));
-            setTime(stat.st_ctim, (FileTime) attributes.get("ctime"));
-            return 0;
-        }
-        catch (IOException ex) {
-            return ErrnoMapping.negated(ex);
-        }
+        return Syscalls.lstat(this.rootFd, backing(path), Struct.getMemory(stat));
     }
 
-    private static void setTime(Timespec target, FileTime time) {
-        Instant instant = time.toInstant();
-        target.tv_sec.set(instant.getEpochSecond());
-        target.tv_nsec.set(instant.getNano());
+    /** fstat(2) of the open file: right even when its name was removed or renamed meanwhile. */
+    @Override
+    public int fgetattr(String path, FileStat stat, FuseFileInfo fi) {
+        return Syscalls.fstat(fd(fi), Struct.getMemory(stat));
     }
+
+    @Override
+    public int access(String path, int mask) {
+        return Syscalls.access(this.rootFd, backing(path), mask);
+    }
+
+    @Override
+    public int chmod(String path, long mode) {
+        return Syscalls.chmod(this.rootFd, backing(path), (int) mode);
+    }
+
+    /** lchown(2): uid or gid -1 (which arrives as 0xFFFFFFFF) leaves it alone. */
+    @Override
+    public int chown(String path, long uid, long gid) {
+        return Syscalls.lchown(this.rootFd, backing(path), (int) uid, (int) gid);
+    }
+
+    /**
+     * utimensat(2) with the kernel's times as they are: nanoseconds, UTIME_NOW and UTIME_OMIT included
+     * (the annotation tells libfuse so; without it a change of one time alone never arrives).
+     */
+    @AcceptsUtimeNowAndOmit
+    @Override
+    public int utimens(String path, Timespec[] timespec) {
+        return Syscalls.utimensat(this.rootFd, backing(path), timespec[0].tv_sec.get(), timespec[0].tv_nsec.longValue(),
+                timespec[1].tv_sec.get(), timespec[1].tv_nsec.longValue());
+    }
+
+    @Override
+    public int statfs(String path, Statvfs stbuf) {
+        return Syscalls.fstatvfs(this.rootFd, Struct.getMemory(stbuf));
+    }
+
+    // ------------------------------------------------------------------ extended attributes
+
+    @Override
+    public int setxattr(String path, String name, Pointer value, long size, int flags) {
+        return Syscalls.lsetxattr(absolute(path), name, value, size, flags);
+    }
+
+    /** The value's length; with size 0 only the length (what libfuse asks first). */
+    @Override
+    public int getxattr(String path, String name, Pointer value, long size) {
+        return (int) Syscalls.lgetxattr(absolute(path), name, (size == 0) ? null : value, size);
+    }
+
+    @Override
+    public int listxattr(String path, Pointer list, long size) {
+        return (int) Syscalls.llistxattr(absolute(path), (size == 0) ? null : list, size);
+    }
+
+    @Override
+    public int removexattr(String path, String name) {
+        return Syscalls.lremovexattr(absolute(path), name);
+    }
+
+    // ------------------------------------------------------------------ directories and names
 
     @Override
     public int readdir(String path, Pointer buf, FuseFillDir filter, long offset, FuseFileInfo fi) {
-        // offset 0 and a null stat: libfuse collects the whole listing and pages it to the kernel itself
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(backing(path))) {
+        int dir = Syscalls.open(this.rootFd, backing(path), O_RDONLY | O_DIRECTORY, 0);
+        if (dir < 0) {
+            return dir;
+        }
+        // offset 0 and a null stat: libfuse collects the whole listing and pages it to the kernel itself.
+        // The directory is listed through its descriptor's /proc name, which is short however deep it is.
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of("/proc/self/fd/" + dir))) {
             filter.apply(buf, ".", null, 0);
             filter.apply(buf, "..", null, 0);
             for (Path entry : entries) {
@@ -161,391 +209,244 @@ public class PassthroughFilesystem extends FuseStubFS implements AutoCloseable {
         catch (IOException ex) {
             return ErrnoMapping.negated(ex);
         }
-    }
-
-    @Override
-    public int chmod(String path, long mode) {
-        try {
-            setMode(backing(path), mode);
-            return 0;
-        }
-        catch (IOException ex) {
-            return ErrnoMapping.negated(ex);
+        finally {
+            Syscalls.close(dir);
         }
     }
-
-    /** Sets all twelve permission bits (setuid, setgid and sticky too, which PosixFilePermission lacks). */
-    private static void setMode(Path path, long mode) throws IOException {
-        Files.setAttribute(path, "unix:mode", (int) (mode & 07777));
-    }
-
-    @Override
-    public int chown(String path, long uid, long gid) {
-        try {
-            Path file = backing(path);
-            if ((uid & UNCHANGED_ID) != UNCHANGED_ID) {
-                Files.setAttribute(file, "unix:uid", (int) uid, LinkOption.NOFOLLOW_LINKS);
-            }
-            if ((gid & UNCHANGED_ID) != UNCHANGED_ID) {
-                Files.setAttribute(file, "unix:gid", (int) gid, LinkOption.NOFOLLOW_LINKS);
-            }
-            return 0;
-        }
-        catch (IOException ex) {
-            return ErrnoMapping.negated(ex);
-        }
-    }
-
-    @Override
-    public int utimens(String path, Timespec[] timespec) {
-        try {
-            BasicFileAttributeView view = Files.getFileAttributeView(backing(path), BasicFileAttributeView.class,
-                    LinkOption.NOFOLLOW_LINKS);
-            // a null time is left as it is
-            view.setTimes(fileTime(timespec[1]), fileTime(timespec[0]), null);
-            return 0;
-        }
-        catch (IOException ex) {
-            return ErrnoMapping.negated(ex);
-        }
-    }
-
-    private static FileTime fileTime(Timespec time) {
-        long nanos = time.tv_nsec.longValue();
-        if (nanos == UTIME_OMIT) {
-            return null;
-        }
-        if (nanos == UTIME_NOW) {
-            return FileTime.from(Instant.now());
-        }
-        return FileTime.from(Instant.ofEpochSecond(time.tv_sec.get(), nanos));
-    }
-
-    @Override
-    public int statfs(String path, Statvfs stbuf) {
-        try {
-            FileStore store = Files.getFileStore(this.backingDir);
-            long blockSize = store.getBlockSize();
-            stbuf.f_bsize.set(blockSize);
-            stbuf.f_frsize.set(blockSize);
-            stbuf.f_blocks.set(store.getTotalSpace() / blockSize);
-            stbuf.f_bfree.set(store.getUnallocatedSpace() / blockSize);
-            stbuf.f_bavail.set(store.getUsableSpace() / blockSize);
-            stbuf.f_namemax.set(255);
-            return 0;
-        }
-        catch (IOException | UnsupportedOperationException ex) {
-            return -ErrorCodes.EIO();
-        }
-    }
-
-    // ------------------------------------------------------------------ directories and names
 
     @Override
     public int mkdir(String path, long mode) {
-        try {
-            Path dir = Files.createDirectory(backing(path));
-            // the kernel has applied the caller's umask already; undo the JVM's own umask
-            setMode(dir, mode);
-            return 0;
-        }
-        catch (IOException ex) {
-            return ErrnoMapping.negated(ex);
-        }
+        String dir = backing(path);
+        int result = Syscalls.mkdir(this.rootFd, dir, (int) mode);
+        return (result < 0) ? result : finishCreation(dir, -1, (int) mode);
     }
 
+    /** Regular files, FIFOs (mkfifo), sockets and device nodes. */
     @Override
-    public int rmdir(String path) {
-        Path dir = backing(path);
-        // Files.delete would unlink a file here; rmdir(2) must refuse it
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return Files.exists(dir, LinkOption.NOFOLLOW_LINKS) ? -ErrorCodes.ENOTDIR() : -ErrorCodes.ENOENT();
-        }
-        return delete(dir);
+    public int mknod(String path, long mode, long rdev) {
+        String node = backing(path);
+        int result = Syscalls.mknod(this.rootFd, node, (int) mode, rdev);
+        return (result < 0) ? result : finishCreation(node, -1, (int) mode);
     }
 
+    /** {@code target} is the link's text, stored as given (it is resolved by whoever follows the link). */
     @Override
-    public int unlink(String path) {
-        Path file = backing(path);
-        // Files.delete would remove an empty directory here; unlink(2) must refuse it
-        if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
-            return -ErrorCodes.EISDIR();
-        }
-        return delete(file);
-    }
-
-    private static int delete(Path path) {
-        try {
-            Files.delete(path);
-            return 0;
-        }
-        catch (IOException ex) {
-            return ErrnoMapping.negated(ex);
-        }
-    }
-
-    @Override
-    public int rename(String oldpath, String newpath) {
-        try {
-            // ATOMIC_MOVE is rename(2): it replaces an existing target, as the caller expects
-            Files.move(backing(oldpath), backing(newpath), StandardCopyOption.ATOMIC_MOVE);
-            return 0;
-        }
-        catch (IOException ex) {
-            return ErrnoMapping.negated(ex);
-        }
-    }
-
-    @Override
-    public int symlink(String oldpath, String newpath) {
-        try {
-            // oldpath is the link's text, stored as given (it is resolved by whoever follows the link)
-            Files.createSymbolicLink(backing(newpath), Path.of(oldpath));
-            return 0;
-        }
-        catch (IOException ex) {
-            return ErrnoMapping.negated(ex);
-        }
+    public int symlink(String target, String linkPath) {
+        String link = backing(linkPath);
+        int result = Syscalls.symlink(target, this.rootFd, link);
+        return (result < 0) ? result : finishCreation(link, -1, -1);
     }
 
     @Override
     public int readlink(String path, Pointer buf, long size) {
-        try {
-            byte[] target = Files.readSymbolicLink(backing(path)).toString().getBytes(StandardCharsets.UTF_8);
-            // libfuse wants a NUL-terminated string, truncated to fit
-            int length = (int) Math.min(target.length, size - 1);
-            buf.put(0, target, 0, length);
-            buf.putByte(length, (byte) 0);
-            return 0;
+        // libfuse wants a NUL-terminated string, truncated to fit
+        long length = Syscalls.readlink(this.rootFd, backing(path), buf, size - 1);
+        if (length < 0) {
+            return (int) length;
         }
-        catch (IOException ex) {
-            return ErrnoMapping.negated(ex);
-        }
-    }
-
-    // ------------------------------------------------------------------ files
-
-    @Override
-    public int create(String path, long mode, FuseFileInfo fi) {
-        Path file = backing(path);
-        Set<OpenOption> options = accessOptions(fi);
-        options.add(StandardOpenOption.CREATE_NEW);
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(file, options);
-        }
-        catch (FileAlreadyExistsException ex) {
-            // the kernel sends create for a name it believed free; without O_EXCL, open what is there now
-            if ((fi.flags.get() & O_EXCL) != 0) {
-                return -ErrorCodes.EEXIST();
-            }
-            return open(path, fi);
-        }
-        catch (IOException ex) {
-            return ErrnoMapping.negated(ex);
-        }
-        try {
-            // the kernel has applied the caller's umask already; undo the JVM's own umask
-            setMode(file, mode);
-        }
-        catch (IOException ex) {
-            closeQuietly(channel);
-            return ErrnoMapping.negated(ex);
-        }
-        fi.fh.set(register(channel));
+        buf.putByte(length, (byte) 0);
         return 0;
     }
 
     @Override
-    public int open(String path, FuseFileInfo fi) {
-        Set<OpenOption> options = accessOptions(fi);
-        if ((fi.flags.get() & O_TRUNC) != 0) {
-            // only with atomic_o_trunc; otherwise the kernel truncates separately
-            options.add(StandardOpenOption.TRUNCATE_EXISTING);
-        }
-        try {
-            fi.fh.set(register(FileChannel.open(backing(path), options)));
-            return 0;
-        }
-        catch (IOException ex) {
-            return ErrnoMapping.negated(ex);
-        }
+    public int rmdir(String path) {
+        return Syscalls.rmdir(this.rootFd, backing(path));
+    }
+
+    @Override
+    public int unlink(String path) {
+        return Syscalls.unlink(this.rootFd, backing(path));
+    }
+
+    /** rename(2): replaces an existing target atomically (libfuse2 passes no RENAME_* flags). */
+    @Override
+    public int rename(String oldpath, String newpath) {
+        return Syscalls.rename(this.rootFd, backing(oldpath), backing(newpath));
+    }
+
+    /** A hard link is a new name, not a new file: it keeps its owner. */
+    @Override
+    public int link(String oldpath, String newpath) {
+        return Syscalls.link(this.rootFd, backing(oldpath), backing(newpath));
     }
 
     /**
-     * READ and/or WRITE from the open flags. O_APPEND is not passed on: the kernel already sends each
-     * write of an O_APPEND file at the end of the file, and positional writes must land where it says.
+     * Makes a node the caller created look as if the caller had created it directly: gives it to the
+     * caller, and sets the mode the kernel asked for (the JVM's own umask took bits away; the kernel
+     * applied the caller's already). On failure the node is removed again, so a failed call leaves
+     * nothing behind. {@code mode} -1: a symbolic link, whose mode means nothing.
      */
-    private static Set<OpenOption> accessOptions(FuseFileInfo fi) {
-        int access = fi.flags.get() & O_ACCMODE;
-        Set<OpenOption> options = new HashSet<>();
-        if (access != O_WRONLY) {
-            options.add(StandardOpenOption.READ);
+    private int finishCreation(String node, int fd, int mode) {
+        int result = giveToCaller(node, fd);
+        if (result >= 0 && mode != -1) {
+            result = restoreMode(node, fd, mode);
         }
-        if (access == O_WRONLY || access == O_RDWR) {
-            options.add(StandardOpenOption.WRITE);
+        if (result < 0) {
+            if (fd >= 0) {
+                Syscalls.close(fd);
+            }
+            if (Syscalls.rmdir(this.rootFd, node) < 0) {
+                Syscalls.unlink(this.rootFd, node);
+            }
         }
-        return options;
+        return result;
     }
 
-    private long register(FileChannel channel) {
-        long handle = this.nextHandle.getAndIncrement();
-        this.openFiles.put(handle, channel);
-        return handle;
+    /**
+     * The caller's uid and gid for a new node, as libfuse's passthrough examples leave to the
+     * administrator: only a privileged server can give files away, and then must, or every file another
+     * user creates through {@code allow_other} would be root's (and that user could not change it).
+     * A set-group-ID parent directory keeps its group on the node, as on any Linux filesystem.
+     */
+    private int giveToCaller(String node, int fd) {
+        if (!this.privileged) {
+            return 0;
+        }
+        FuseContext caller = getContext();
+        int uid = caller.uid.intValue();
+        int gid = caller.gid.intValue();
+        if (uid == Syscalls.geteuid() && gid == Syscalls.getegid()) {
+            return 0; // created by the server's own user: already right
+        }
+        int parentMode = Syscalls.mode(this.rootFd, parent(node));
+        if (parentMode < 0) {
+            return parentMode;
+        }
+        int group = ((parentMode & Syscalls.S_ISGID) != 0) ? UNCHANGED_ID : gid;
+        return (fd >= 0) ? Syscalls.fchown(fd, uid, group) : Syscalls.lchown(this.rootFd, node, uid, group);
     }
 
-    private FileChannel channel(FuseFileInfo fi) {
-        return this.openFiles.get(fi.fh.get());
+    /**
+     * Sets the permission bits the kernel asked for. A new directory keeps the set-group-ID bit it
+     * inherited from its parent; chown(2) above may have cleared set-user/group-ID, and this sets them back.
+     */
+    private int restoreMode(String node, int fd, int mode) {
+        int current = (fd >= 0) ? Syscalls.mode(fd) : Syscalls.mode(this.rootFd, node);
+        if (current < 0) {
+            return current;
+        }
+        int wanted = (mode & 07777) | (isDirectory(current) ? current & Syscalls.S_ISGID : 0);
+        if ((current & 07777) == wanted) {
+            return 0;
+        }
+        return (fd >= 0) ? Syscalls.fchmod(fd, wanted) : Syscalls.chmod(this.rootFd, node, wanted);
+    }
+
+    private static boolean isDirectory(int mode) {
+        return (mode & 0170000) == 0040000;
+    }
+
+    // ------------------------------------------------------------------ files
+
+    /**
+     * open(2) with O_CREAT|O_EXCL and the caller's access mode, whatever it is ({@code O_RDONLY}
+     * included). Without O_EXCL the name may have been taken since the kernel looked: then the file
+     * there is opened, and left as it is.
+     */
+    @Override
+    public int create(String path, long mode, FuseFileInfo fi) {
+        String file = backing(path);
+        int flags = fi.flags.get() & ~NOT_PASSED_ON;
+        while (true) {
+            int fd = Syscalls.open(this.rootFd, file, flags | Syscalls.O_CREAT | Syscalls.O_EXCL, (int) mode);
+            if (fd >= 0) {
+                int result = finishCreation(file, fd, (int) mode);
+                return (result < 0) ? result : register(fi, fd);
+            }
+            if (fd != -ErrorCodes.EEXIST() || (flags & Syscalls.O_EXCL) != 0) {
+                return fd;
+            }
+            fd = Syscalls.open(this.rootFd, file, flags & ~Syscalls.O_CREAT, 0);
+            if (fd != -ErrorCodes.ENOENT()) {
+                return (fd < 0) ? fd : register(fi, fd);
+            }
+            // removed again in between: try to create it once more
+        }
+    }
+
+    /** open(2) with the caller's flags; O_TRUNC arrives only with atomic_o_trunc, else as a truncate. */
+    @Override
+    public int open(String path, FuseFileInfo fi) {
+        int fd = Syscalls.open(this.rootFd, backing(path), fi.flags.get() & ~NOT_PASSED_ON, 0);
+        return (fd < 0) ? fd : register(fi, fd);
+    }
+
+    private int register(FuseFileInfo fi, int fd) {
+        this.openFiles.add(fd);
+        fi.fh.set(fd);
+        return 0;
+    }
+
+    private static int fd(FuseFileInfo fi) {
+        return (int) fi.fh.get();
     }
 
     @Override
     public int read(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
-        FileChannel channel = channel(fi);
-        if (channel == null) {
-            return -ErrorCodes.EBADF();
-        }
-        try {
-            ByteBuffer data = ByteBuffer.allocate((int) size);
-            // a positional read may return less than asked; FUSE wants all of it unless at end of file
-            while (data.hasRemaining() && channel.read(data, offset + data.position()) >= 0) {
-                // keep reading
-            }
-            buf.put(0, data.array(), 0, data.position());
-            return data.position();
-        }
-        catch (NonReadableChannelException ex) {
-            return -ErrorCodes.EBADF();
-        }
-        catch (IOException ex) {
-            return ErrnoMapping.negated(ex);
-        }
+        return (int) Syscalls.preadFully(fd(fi), buf, size, offset);
     }
 
     @Override
     public int write(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
-        FileChannel channel = channel(fi);
-        if (channel == null) {
-            return -ErrorCodes.EBADF();
-        }
-        try {
-            byte[] bytes = new byte[(int) size];
-            buf.get(0, bytes, 0, bytes.length);
-            ByteBuffer data = ByteBuffer.wrap(bytes);
-            while (data.hasRemaining()) {
-                channel.write(data, offset + data.position());
-            }
-            return bytes.length;
-        }
-        catch (NonWritableChannelException ex) {
-            return -ErrorCodes.EBADF();
-        }
-        catch (IOException ex) {
-            return ErrnoMapping.negated(ex);
-        }
+        return (int) Syscalls.pwriteFully(fd(fi), buf, size, offset);
     }
 
     @Override
     public int truncate(String path, long size) {
-        try (FileChannel channel = FileChannel.open(backing(path), StandardOpenOption.WRITE)) {
-            resize(channel, size);
-            return 0;
-        }
-        catch (IOException ex) {
-            return ErrnoMapping.negated(ex);
-        }
-    }
-
-    @Override
-    public int ftruncate(String path, long size, FuseFileInfo fi) {
-        FileChannel channel = channel(fi);
-        if (channel == null) {
-            return truncate(path, size);
-        }
-        try {
-            resize(channel, size);
-            return 0;
-        }
-        catch (NonWritableChannelException ex) {
-            // e.g. an O_RDONLY|O_TRUNC open: truncate by name, as libfuse would without ftruncate
-            return truncate(path, size);
-        }
-        catch (IOException ex) {
-            return ErrnoMapping.negated(ex);
-        }
-    }
-
-    /** ftruncate(2) semantics: FileChannel.truncate only shrinks, so growing writes the last byte. */
-    private static void resize(FileChannel channel, long size) throws IOException {
-        long current = channel.size();
-        if (size < current) {
-            channel.truncate(size);
-        }
-        else if (size > current) {
-            channel.write(ByteBuffer.wrap(new byte[1]), size - 1);
-        }
+        return Syscalls.truncate(this.rootFd, backing(path), size);
     }
 
     /**
-     * Called on every close(2) of a descriptor. The channel buffers nothing, so there is nothing to
-     * push; durability is what {@link #fsync} is for.
+     * ftruncate(2) of the open file. An {@code O_RDONLY|O_TRUNC} open also arrives here, with a
+     * descriptor that cannot be truncated (EINVAL): the kernel has checked the caller may write the
+     * file, so it is truncated by name.
      */
     @Override
+    public int ftruncate(String path, long size, FuseFileInfo fi) {
+        int result = Syscalls.ftruncate(fd(fi), size);
+        if (result == -ErrorCodes.EINVAL() || result == -ErrorCodes.EBADF()) {
+            return Syscalls.truncate(this.rootFd, backing(path), size);
+        }
+        return result;
+    }
+
+    @Override
+    public int fallocate(String path, int mode, long off, long length, FuseFileInfo fi) {
+        return Syscalls.fallocate(fd(fi), mode, off, length);
+    }
+
+    /** Called on every close(2) of a descriptor: reports what closing the backing file would. */
+    @Override
     public int flush(String path, FuseFileInfo fi) {
-        return (channel(fi) != null) ? 0 : -ErrorCodes.EBADF();
+        return Syscalls.flush(fd(fi));
     }
 
     /** Really forces the backing file to the disk: this is what makes an fsync through the mount durable. */
     @Override
     public int fsync(String path, int isdatasync, FuseFileInfo fi) {
-        FileChannel channel = channel(fi);
-        if (channel == null) {
-            return -ErrorCodes.EBADF();
-        }
-        try {
-            // force(true) is fsync(2), force(false) is fdatasync(2)
-            channel.force(isdatasync == 0);
-            return 0;
-        }
-        catch (IOException ex) {
-            return ErrnoMapping.negated(ex);
-        }
+        return Syscalls.fsync(fd(fi), isdatasync != 0);
     }
 
-    /** The last descriptor of an open file was closed: close its channel and forget the handle. */
+    /** The last descriptor of an open file was closed: close the backing file. */
     @Override
     public int release(String path, FuseFileInfo fi) {
-        FileChannel channel = this.openFiles.remove(fi.fh.get());
-        if (channel == null) {
-            return -ErrorCodes.EBADF();
-        }
-        try {
-            channel.close();
-            return 0;
-        }
-        catch (IOException ex) {
-            return ErrnoMapping.negated(ex);
-        }
+        int fd = fd(fi);
+        return this.openFiles.remove(fd) ? Syscalls.close(fd) : 0;
     }
 
     /**
-     * Closes the channels the kernel never released: after an unmount that had to abort the connection
+     * Closes the files the kernel never released: after an unmount that had to abort the connection
      * (a process kept a file open past the unmount timeout) no release comes. Spring calls this when the
      * bean is destroyed, which is after the unmount.
      */
     @Override
     public void close() {
-        List<FileChannel> left = new ArrayList<>(this.openFiles.values());
-        this.openFiles.clear();
-        left.forEach(PassthroughFilesystem::closeQuietly);
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        try {
-            channel.close();
+        for (Integer fd : List.copyOf(this.openFiles)) {
+            if (this.openFiles.remove(fd)) {
+                Syscalls.close(fd);
+            }
         }
-        catch (IOException ex) {
-            // nothing more to do for a file nobody can reach any more
-        }
+        Syscalls.close(this.rootFd);
     }
 
 }
