@@ -1,0 +1,140 @@
+// The kit's entry point: one line in a JUnit 5 @TestFactory runs the catalogue against a mounted filesystem.
+package io.github.fusespringboot.test.conformance;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import io.github.fusespringboot.test.conformance.natives.Syscalls;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.DynamicTest;
+
+/**
+ * POSIX conformance checks for a mounted filesystem, as JUnit 5 dynamic tests:
+ * <pre>{@code
+ * @TestFactory
+ * Stream<DynamicNode> conformance() {
+ *     return FuseConformance.at(mountPoint).supporting(Capability.READ_ONLY, Capability.CREATE_WRITE).tests();
+ * }
+ * }</pre>
+ * One container per {@link Capability}, one test per check. Checks of a capability not declared are
+ * skipped (aborted with the reason), never left out. Each check works in a fresh directory it makes
+ * under the mount point and removes afterwards. A failure reads
+ * {@code open("/m/conformance-…/f", O_RDONLY|O_CREAT|O_EXCL, 0644): expected success, actual -1 ENOENT (No such file or directory)}.
+ * Checks run one after the other on the calling thread (a check that needs another user or umask
+ * uses its own thread), so they need no locking and leave the JVM's umask alone.
+ */
+public final class FuseConformance {
+
+    private final Path mountPoint;
+
+    private final Set<Capability> declared;
+
+    private final String runId;
+
+    private final AtomicInteger sequence = new AtomicInteger();
+
+    private FuseConformance(Path mountPoint, Set<Capability> declared) {
+        this.mountPoint = mountPoint;
+        this.declared = declared;
+        this.runId = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+    }
+
+    /**
+     * The kit for the filesystem mounted at {@code mountPoint} (any directory works: a local one is the
+     * kit's own control), declaring no capability yet.
+     * @throws IllegalArgumentException if {@code mountPoint} is not an existing directory
+     */
+    public static FuseConformance at(Path mountPoint) {
+        Path absolute = mountPoint.toAbsolutePath().normalize();
+        if (!Files.isDirectory(absolute)) {
+            throw new IllegalArgumentException(
+                    "FuseConformance.at(" + absolute + "): not a directory; pass the mount point of a mounted filesystem");
+        }
+        return new FuseConformance(absolute, EnumSet.noneOf(Capability.class));
+    }
+
+    /** This kit with {@code capabilities} declared supported, in addition to those already declared. */
+    public FuseConformance supporting(Capability... capabilities) {
+        Set<Capability> more = EnumSet.noneOf(Capability.class);
+        more.addAll(this.declared);
+        Collections.addAll(more, capabilities);
+        return new FuseConformance(this.mountPoint, more);
+    }
+
+    /** This kit with every capability declared: what a local directory supports. */
+    public FuseConformance supportingAll() {
+        return supporting(Capability.values());
+    }
+
+    /** The catalogue as dynamic tests, one container per capability (all of them, declared or not). */
+    public Stream<DynamicNode> tests() {
+        List<DynamicNode> groups = new ArrayList<>();
+        for (Capability capability : Capability.values()) {
+            List<DynamicNode> checks = Catalogue.of(capability)
+                .stream()
+                .map((check) -> (DynamicNode) DynamicTest.dynamicTest(check.name(), () -> run(check)))
+                .toList();
+            groups.add(DynamicContainer.dynamicContainer(capability.title() + " [" + capability.name() + "]", checks));
+        }
+        return groups.stream();
+    }
+
+    private void run(Check check) throws Exception {
+        Assumptions.assumeTrue(this.declared.contains(check.capability()),
+                () -> "skipped: capability " + check.capability() + " not declared in FuseConformance.supporting(...)");
+        Set<Capability> missing = EnumSet.noneOf(Capability.class);
+        missing.addAll(check.capability().requires());
+        missing.addAll(check.alsoNeeds());
+        missing.removeAll(this.declared);
+        Assumptions.assumeTrue(missing.isEmpty(), () -> "skipped: this " + check.capability()
+                + " check also needs " + missing.stream().map(Enum::name).collect(Collectors.joining(", ")));
+        Assumptions.assumeTrue(!(check.needsRoot() || check.capability() == Capability.MULTI_USER) || Syscalls.geteuid() == 0,
+                () -> "skipped: this check needs root (euid is " + Syscalls.geteuid() + ")");
+        if (!this.declared.contains(Capability.CREATE_WRITE)) {
+            // read-only and statfs checks of a filesystem the kit cannot write work on what is there
+            check.body().run(new Scratch(this.mountPoint.toString(), this.mountPoint.toString(), this.declared));
+            return;
+        }
+        String dir = this.mountPoint + "/conformance-" + this.runId + "-" + this.sequence.incrementAndGet();
+        Posix.mkdir(dir, 0755).ok();
+        try {
+            check.body().run(new Scratch(this.mountPoint.toString(), dir, this.declared));
+        }
+        finally {
+            removeTree(Path.of(dir));
+        }
+    }
+
+    /** Best-effort removal of a check's directory (the check's verdict is already made). */
+    private static void removeTree(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            List<Path> paths = walk.toList();
+            for (Path path : paths) {
+                if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx------"));
+                }
+            }
+            for (int i = paths.size() - 1; i >= 0; i--) {
+                Files.deleteIfExists(paths.get(i));
+            }
+        }
+        catch (IOException | RuntimeException ex) {
+            // left for the mount's owner: the check's verdict does not depend on its clean-up
+        }
+    }
+
+}
