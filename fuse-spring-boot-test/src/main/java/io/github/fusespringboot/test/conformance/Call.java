@@ -20,11 +20,19 @@ final class Call<T> {
 
     private final int errno;
 
+    private final Runnable release;
+
     Call(String call, T value, long result, int errno) {
+        this(call, value, result, errno, null);
+    }
+
+    /** {@code release} undoes a success that was expected to fail (closes the descriptor it opened). */
+    Call(String call, T value, long result, int errno, Runnable release) {
         this.call = call;
         this.value = value;
         this.result = result;
         this.errno = errno;
+        this.release = release;
     }
 
     /** Asserts the call succeeded; returns its value (a descriptor, a byte count, a status). */
@@ -39,6 +47,9 @@ final class Call<T> {
     void fails(int... errnos) {
         String expected = "-1 " + Arrays.stream(errnos).mapToObj(Errnos::name).collect(Collectors.joining(" or "));
         if (this.errno == 0) {
+            if (this.release != null) {
+                this.release.run();
+            }
             throw failure(expected, "success (" + this.result + ")");
         }
         if (Arrays.stream(errnos).noneMatch((e) -> e == this.errno)) {

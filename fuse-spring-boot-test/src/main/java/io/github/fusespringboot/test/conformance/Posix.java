@@ -21,7 +21,7 @@ final class Posix {
         String call = ((flags & Flags.O_CREAT) != 0)
                 ? "open(" + q(path) + ", " + Flags.open(flags) + ", " + Flags.mode(mode) + ")"
                 : "open(" + q(path) + ", " + Flags.open(flags) + ")";
-        return integer(call, Syscalls.open(path, flags, mode));
+        return descriptor(call, Syscalls.open(path, flags, mode));
     }
 
     static Call<Integer> open(String path, int flags) {
@@ -191,12 +191,15 @@ final class Posix {
     }
 
     static Call<DirectoryStream> opendir(String path) {
-        return valued("opendir(" + q(path) + ")", Syscalls.opendir(path));
+        Valued<DirectoryStream> dir = Syscalls.opendir(path);
+        return new Call<>("opendir(" + q(path) + ")", dir.value(), dir.failed() ? -1 : 0, dir.errno(),
+                () -> dir.value().close());
     }
 
     static Call<SharedMapping> mapShared(int fd, long length) {
-        return valued("mmap(NULL, " + length + ", PROT_READ|PROT_WRITE, MAP_SHARED, " + fd + ", 0)",
-                Syscalls.mapShared(fd, length));
+        Valued<SharedMapping> mapping = Syscalls.mapShared(fd, length);
+        return new Call<>("mmap(NULL, " + length + ", PROT_READ|PROT_WRITE, MAP_SHARED, " + fd + ", 0)",
+                mapping.value(), mapping.failed() ? -1 : 0, mapping.errno(), () -> mapping.value().close());
     }
 
     /** {@code fchdir(fd)}: the thread's current directory (after {@code unshare(CLONE_FS)}). */
@@ -234,8 +237,9 @@ final class Posix {
         return text ? q(new String(data, StandardCharsets.US_ASCII)) : "<" + data.length + " bytes>";
     }
 
-    private static Call<Integer> integer(String call, Outcome outcome) {
-        return new Call<>(call, (int) outcome.value(), outcome.value(), outcome.errno());
+    private static Call<Integer> descriptor(String call, Outcome outcome) {
+        int fd = (int) outcome.value();
+        return new Call<>(call, fd, outcome.value(), outcome.errno(), () -> Syscalls.close(fd));
     }
 
     private static Call<Long> number(String call, Outcome outcome) {

@@ -38,12 +38,13 @@ class LocalDirectoryControlTest {
     }
 
     @Test
-    void everyCheckPassesOnALocalDirectoryAndNoneIsSkipped() {
+    void everyCheckPassesOnALocalDirectoryAndNoneIsSkipped() throws Exception {
         long started = System.nanoTime();
         ConformanceRun run = ConformanceRun.of(FuseConformance.at(dir).supportingAll().tests());
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         System.out.printf("conformance control on %s: %d checks in %d ms%n", dir, run.verdicts().size(), millis);
         assertThat(run.with(ConformanceRun.Status.FAILED)).isEmpty();
+        assertThat(TestDirectories.descriptorsUnder(dir)).as("descriptors the kit left open").isEmpty();
         assertThat(run.with(ConformanceRun.Status.SKIPPED)).isEmpty();
         assertThat(run.verdicts()).hasSize(Catalogue.size());
         assertThat(dir.toFile().list()).as("every check removes its directory").isEmpty();

@@ -28,4 +28,23 @@ final class TestDirectories {
         }
     }
 
+    /** This JVM's open descriptors that point at or below {@code dir}: what a check forgot to close. */
+    static java.util.List<String> descriptorsUnder(Path dir) throws IOException {
+        java.util.List<String> open = new java.util.ArrayList<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    Path target = Files.readSymbolicLink(fd);
+                    if (target.startsWith(dir)) {
+                        open.add(fd.getFileName() + " -> " + target);
+                    }
+                }
+                catch (IOException ex) {
+                    // closed while listing
+                }
+            }
+        }
+        return open;
+    }
+
 }

@@ -1,0 +1,93 @@
+package io.github.fusespringboot.test.conformance;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import io.github.fusespringboot.mount.FuseMount;
+import io.github.fusespringboot.mount.MountManager;
+import io.github.fusespringboot.mount.MountSpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * How the kit reports: against {@link WrongFilesystem}, mounted for real, each failure names the call
+ * with its arguments, the expected and the actual result, errnos by name; skips say why.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class FailureReportTest {
+
+    private Path dir;
+
+    private MountManager manager;
+
+    private FuseMount mount;
+
+    @BeforeEach
+    void mountWrongFilesystem() throws Exception {
+        this.dir = TestDirectories.fresh("wrong-");
+        this.manager = new MountManager();
+        this.mount = this.manager.mount(MountSpec.builder("wrong", this.dir, new WrongFilesystem()).build());
+    }
+
+    @AfterEach
+    void unmount() throws Exception {
+        this.mount.close();
+        this.manager.close();
+        TestDirectories.delete(this.dir);
+    }
+
+    @Test
+    void anUnexpectedErrnoNamesTheCallItsArgumentsAndBothErrnos() {
+        ConformanceRun run = ConformanceRun.of(FuseConformance.at(this.dir)
+            .supporting(Capability.CREATE_WRITE, Capability.DIRECTORIES)
+            .tests());
+        ConformanceRun.Verdict create = run
+            .named("open(O_RDONLY|O_CREAT|O_EXCL) of a missing name creates an empty regular file");
+        assertThat(create.status()).isEqualTo(ConformanceRun.Status.FAILED);
+        assertThat(create.message()).matches("open\\(\"" + this.dir + "/conformance-[0-9a-z]+-[0-9]+/f\", "
+                + "O_RDONLY\\|O_CREAT\\|O_EXCL, 0644\\): expected success, actual -1 ENOENT \\(No such file or directory\\)");
+        ConformanceRun.Verdict rmdir = run.named("rmdir of a non-empty directory fails with ENOTEMPTY and keeps it");
+        assertThat(rmdir.status()).isEqualTo(ConformanceRun.Status.FAILED);
+        assertThat(rmdir.message()).matches("rmdir\\(\"" + this.dir + "/conformance-[0-9a-z]+-[0-9]+/d\"\\): "
+                + "expected -1 ENOTEMPTY or EEXIST, actual -1 EIO \\(Input/output error\\)");
+    }
+
+    @Test
+    void aWrongValueNamesWhatWasReadAfterWhichCallAndBothValues() {
+        ConformanceRun run = ConformanceRun
+            .of(FuseConformance.at(this.dir).supporting(Capability.CREATE_WRITE, Capability.DIRECTORIES).tests());
+        ConformanceRun.Verdict mode = run.named("mkdir(0777) under umask 022 makes a directory of mode 0755");
+        assertThat(mode.status()).isEqualTo(ConformanceRun.Status.FAILED);
+        assertThat(mode.message()).matches(
+                "stat\\(\"" + this.dir + "/conformance-[0-9a-z]+-[0-9]+/d\"\\)\\.st_mode & 07777: expected 0755, actual 0777");
+        assertThat(run.named("rmdir of an empty directory removes it").status()).isEqualTo(ConformanceRun.Status.PASSED);
+    }
+
+    @Test
+    void checksOfAnUndeclaredCapabilityAreSkippedWithTheReason() {
+        ConformanceRun run = ConformanceRun
+            .of(FuseConformance.at(this.dir).supporting(Capability.CREATE_WRITE, Capability.RENAME).tests());
+        assertThat(run.in(Capability.SYMLINKS)).isNotEmpty()
+            .allSatisfy((v) -> assertThat(v.status()).isEqualTo(ConformanceRun.Status.SKIPPED))
+            .allSatisfy((v) -> assertThat(v.message())
+                .isEqualTo("capability SYMLINKS not declared in FuseConformance.supporting(...)"));
+        assertThat(run.in(Capability.RENAME)).isNotEmpty()
+            .allSatisfy((v) -> assertThat(v.status()).isEqualTo(ConformanceRun.Status.SKIPPED))
+            .allSatisfy((v) -> assertThat(v.message()).startsWith("this RENAME check also needs DIRECTORIES"));
+        assertThat(run.named("open(O_RDONLY|O_NOFOLLOW) of a symlink fails with ELOOP").message())
+            .isEqualTo("this CREATE_WRITE check also needs SYMLINKS declared");
+    }
+
+    @Test
+    void aMountPointThatIsNoDirectoryIsRefusedNamingIt() {
+        Path missing = this.dir.resolveSibling("no-such-mount-point");
+        assertThatIllegalArgumentException().isThrownBy(() -> FuseConformance.at(missing))
+            .withMessage("FuseConformance.at(" + missing + "): not a directory; pass the mount point of a mounted filesystem");
+    }
+
+}
