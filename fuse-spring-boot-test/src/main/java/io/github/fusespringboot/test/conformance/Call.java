@@ -72,10 +72,6 @@ final class Call<T> {
         return this.errno == 0;
     }
 
-    int errno() {
-        return this.errno;
-    }
-
     @Override
     public String toString() {
         return this.call;

@@ -57,8 +57,7 @@ final class Caller {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread thread = new Thread(() -> {
             try {
-                Call<Long> unshare = new Call<>("unshare(CLONE_FS)", null, 0, Syscalls.unshare(Flags.CLONE_FS).errno());
-                unshare.ok();
+                Posix.unshare(Flags.CLONE_FS).ok();
                 body.run();
             }
             catch (Throwable ex) {

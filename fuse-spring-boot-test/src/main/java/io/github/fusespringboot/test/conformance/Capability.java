@@ -1,7 +1,6 @@
 // What a filesystem can declare it supports; each groups the checks of one area of POSIX behaviour.
 package io.github.fusespringboot.test.conformance;
 
-import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -92,11 +91,6 @@ public enum Capability {
     /** What the checks of this capability also rely on to set themselves up. */
     public Set<Capability> requires() {
         return this.requires;
-    }
-
-    /** Every capability: what a local directory (tmpfs, ext4) supports. */
-    public static Set<Capability> all() {
-        return EnumSet.allOf(Capability.class);
     }
 
 }

@@ -65,7 +65,7 @@ final class DataChecks {
                 SharedMapping mapping = Posix.mapShared(fd, 8192).ok();
                 try {
                     mapping.put(4096, Scratch.bytes("mapped write"));
-                    new Call<>("msync(mapping, 8192, MS_SYNC)", null, 0, mapping.sync().errno()).ok();
+                    Posix.msync(mapping, 8192).ok();
                 }
                 finally {
                     mapping.close();

@@ -14,8 +14,6 @@ final class Errnos {
 
     static final int EEXIST = 17;
 
-    static final int EXDEV = 18;
-
     static final int ENOTDIR = 20;
 
     static final int EISDIR = 21;

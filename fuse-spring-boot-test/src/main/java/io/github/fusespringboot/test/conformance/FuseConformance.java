@@ -108,6 +108,9 @@ public final class FuseConformance {
         if ((check.needsRoot() || check.capability() == Capability.MULTI_USER) && Syscalls.geteuid() != 0) {
             Assumptions.abort("this check needs root (euid is " + Syscalls.geteuid() + ")");
         }
+        if (check.capability() == Capability.MULTI_USER) {
+            requireMultiUserMount();
+        }
         if (!this.declared.contains(Capability.CREATE_WRITE)) {
             // read-only and statfs checks of a filesystem the kit cannot write work on what is there
             check.body().run(new Scratch(this.mountPoint.toString(), this.mountPoint.toString(), this.declared));
@@ -120,6 +123,27 @@ public final class FuseConformance {
         }
         finally {
             removeTree(Path.of(dir));
+        }
+    }
+
+    /**
+     * Fails a multi-user check up front on a FUSE mount without {@code allow_other} and
+     * {@code default_permissions}: there the kernel checks no modes, so what the checks expect
+     * cannot happen, and their failures would point at the wrong cause.
+     */
+    private void requireMultiUserMount() {
+        MountedOptions mount = MountedOptions.of(this.mountPoint.toString());
+        if (mount == null || !mount.isFuse()) {
+            return;
+        }
+        List<String> lacking = Stream.of("allow_other", "default_permissions")
+            .filter((option) -> !mount.options().contains(option))
+            .toList();
+        if (!lacking.isEmpty()) {
+            throw new org.opentest4j.AssertionFailedError("MULTI_USER is declared, but " + mount.mountPoint()
+                    + " is mounted without " + String.join(" and ", lacking) + " (its options: "
+                    + String.join(",", mount.options()) + "); mount with -o allow_other,default_permissions "
+                    + "or do not declare MULTI_USER");
         }
     }
 

@@ -202,6 +202,15 @@ final class Posix {
                 mapping.value(), mapping.failed() ? -1 : 0, mapping.errno(), () -> mapping.value().close());
     }
 
+    static Call<Long> msync(SharedMapping mapping, long length) {
+        return number("msync(addr, " + length + ", MS_SYNC)", mapping.sync());
+    }
+
+    static Call<Long> unshare(int flags) {
+        return number("unshare(" + ((flags == Flags.CLONE_FS) ? "CLONE_FS" : Integer.toString(flags)) + ")",
+                Syscalls.unshare(flags));
+    }
+
     /** {@code fchdir(fd)}: the thread's current directory (after {@code unshare(CLONE_FS)}). */
     static void fchdirAsSetUp(int fd) {
         number("fchdir(" + fd + ")", Syscalls.fchdir(fd)).ok();

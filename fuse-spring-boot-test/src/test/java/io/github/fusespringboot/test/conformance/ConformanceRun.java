@@ -53,6 +53,26 @@ record ConformanceRun(List<Verdict> verdicts) {
         }
     }
 
+    /** The same dynamic tests, except that a skipped check fails: for the control, where nothing may be skipped. */
+    static Stream<DynamicNode> strict(Stream<? extends DynamicNode> nodes) {
+        return nodes.map((node) -> strict(node));
+    }
+
+    private static DynamicNode strict(DynamicNode node) {
+        if (node instanceof DynamicContainer container) {
+            return DynamicContainer.dynamicContainer(container.getDisplayName(), strict(container.getChildren()));
+        }
+        DynamicTest test = (DynamicTest) node;
+        return DynamicTest.dynamicTest(test.getDisplayName(), () -> {
+            try {
+                test.getExecutable().execute();
+            }
+            catch (TestAbortedException ex) {
+                throw new AssertionError("skipped on the control, where every check must run: " + ex.getMessage(), ex);
+            }
+        });
+    }
+
     List<Verdict> with(Status status) {
         return this.verdicts.stream().filter((v) -> v.status() == status).toList();
     }

@@ -84,6 +84,19 @@ class FailureReportTest {
     }
 
     @Test
+    void multiUserOnAMountWithoutAllowOtherAndDefaultPermissionsFailsNamingTheMissingOptions() {
+        ConformanceRun run = ConformanceRun.of(FuseConformance.at(this.dir)
+            .supporting(Capability.MULTI_USER, Capability.CREATE_WRITE, Capability.DIRECTORIES, Capability.PERMISSIONS,
+                    Capability.TIMES)
+            .tests());
+        assertThat(run.in(Capability.MULTI_USER)).isNotEmpty()
+            .filteredOn((v) -> v.status() != ConformanceRun.Status.SKIPPED)
+            .isNotEmpty()
+            .allSatisfy((v) -> assertThat(v.message()).startsWith("MULTI_USER is declared, but " + this.dir
+                    + " is mounted without allow_other and default_permissions (its options: "));
+    }
+
+    @Test
     void aMountPointThatIsNoDirectoryIsRefusedNamingIt() {
         Path missing = this.dir.resolveSibling("no-such-mount-point");
         assertThatIllegalArgumentException().isThrownBy(() -> FuseConformance.at(missing))
