@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
+import org.opentest4j.AssertionFailedError;
+import org.opentest4j.TestAbortedException;
 
 /**
  * POSIX conformance checks for a mounted filesystem, as JUnit 5 dynamic tests:
@@ -43,13 +45,16 @@ public final class FuseConformance {
 
     private final Set<Capability> declared;
 
+    private final Path control;
+
     private final String runId;
 
     private final AtomicInteger sequence = new AtomicInteger();
 
-    private FuseConformance(Path mountPoint, Set<Capability> declared) {
+    private FuseConformance(Path mountPoint, Set<Capability> declared, Path control) {
         this.mountPoint = mountPoint;
         this.declared = declared;
+        this.control = control;
         this.runId = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
     }
 
@@ -64,7 +69,8 @@ public final class FuseConformance {
             throw new IllegalArgumentException(
                     "FuseConformance.at(" + absolute + "): not a directory; pass the mount point of a mounted filesystem");
         }
-        return new FuseConformance(absolute, EnumSet.noneOf(Capability.class));
+        return new FuseConformance(absolute, EnumSet.noneOf(Capability.class),
+                Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize());
     }
 
     /** This kit with {@code capabilities} declared supported, in addition to those already declared. */
@@ -72,7 +78,34 @@ public final class FuseConformance {
         Set<Capability> more = EnumSet.noneOf(Capability.class);
         more.addAll(this.declared);
         Collections.addAll(more, capabilities);
-        return new FuseConformance(this.mountPoint, more);
+        return new FuseConformance(this.mountPoint, more, this.control);
+    }
+
+    /** This kit without {@code capabilities}: {@code supportingAll().without(Capability.MULTI_USER)}. */
+    public FuseConformance without(Capability... capabilities) {
+        Set<Capability> fewer = EnumSet.noneOf(Capability.class);
+        fewer.addAll(this.declared);
+        fewer.removeAll(Set.of(capabilities));
+        return new FuseConformance(this.mountPoint, fewer, this.control);
+    }
+
+    /**
+     * This kit with {@code localDirectory} (default: {@code java.io.tmpdir}) as its control: a check
+     * that fails on the filesystem is run again there, and the failure says whether it passes on a
+     * plain local directory (then the filesystem is what differs) or fails there too (then it is the
+     * kit, or a limit of that directory).
+     */
+    public FuseConformance withControl(Path localDirectory) {
+        Path absolute = localDirectory.toAbsolutePath().normalize();
+        if (!Files.isDirectory(absolute)) {
+            throw new IllegalArgumentException("FuseConformance.withControl(" + absolute + "): not a directory");
+        }
+        return new FuseConformance(this.mountPoint, this.declared, absolute);
+    }
+
+    /** This kit without a control run of failing checks. */
+    public FuseConformance withoutControl() {
+        return new FuseConformance(this.mountPoint, this.declared, null);
     }
 
     /** This kit with every capability declared: what a local directory supports. */
@@ -111,18 +144,54 @@ public final class FuseConformance {
         if (check.capability() == Capability.MULTI_USER) {
             requireMultiUserMount();
         }
+        try {
+            runIn(this.mountPoint, check);
+        }
+        catch (AssertionError failure) {
+            if (this.control == null || this.control.startsWith(this.mountPoint)) {
+                throw failure;
+            }
+            String message = failure.getMessage() + "\n" + onControl(check);
+            if (failure instanceof AssertionFailedError detailed) {
+                throw new AssertionFailedError(message,
+                        detailed.isExpectedDefined() ? detailed.getExpected().getValue() : null,
+                        detailed.isActualDefined() ? detailed.getActual().getValue() : null, failure);
+            }
+            throw new AssertionError(message, failure);
+        }
+    }
+
+    /** Runs {@code check} in a fresh directory under {@code root} (the mount point, or the control). */
+    private void runIn(Path root, Check check) throws Exception {
         if (!this.declared.contains(Capability.CREATE_WRITE)) {
             // read-only and statfs checks of a filesystem the kit cannot write work on what is there
-            check.body().run(new Scratch(this.mountPoint.toString(), this.mountPoint.toString(), this.declared));
+            check.body().run(new Scratch(root.toString(), root.toString(), this.declared));
             return;
         }
-        String dir = this.mountPoint + "/conformance-" + this.runId + "-" + this.sequence.incrementAndGet();
+        String dir = root + "/conformance-" + this.runId + "-" + this.sequence.incrementAndGet();
         Posix.mkdir(dir, 0755).ok();
         try {
-            check.body().run(new Scratch(this.mountPoint.toString(), dir, this.declared));
+            check.body().run(new Scratch(root.toString(), dir, this.declared));
         }
         finally {
             removeTree(Path.of(dir));
+        }
+    }
+
+    /** What the same check does on the control directory, as a line to add to its failure. */
+    private String onControl(Check check) {
+        try {
+            runIn(this.control, check);
+            return "(the same check passes on the local control directory " + this.control
+                    + ": what differs is the filesystem under test)";
+        }
+        catch (TestAbortedException ex) {
+            return "(the same check could not run on the local control directory " + this.control + ": "
+                    + ex.getMessage() + ")";
+        }
+        catch (Throwable ex) {
+            return "(the same check fails on the local control directory " + this.control
+                    + " too, so suspect the kit or a limit of that directory: " + ex.getMessage() + ")";
         }
     }
 
@@ -140,7 +209,7 @@ public final class FuseConformance {
             .filter((option) -> !mount.options().contains(option))
             .toList();
         if (!lacking.isEmpty()) {
-            throw new org.opentest4j.AssertionFailedError("MULTI_USER is declared, but " + mount.mountPoint()
+            throw new AssertionFailedError("MULTI_USER is declared, but " + mount.mountPoint()
                     + " is mounted without " + String.join(" and ", lacking) + " (its options: "
                     + String.join(",", mount.options()) + "); mount with -o allow_other,default_permissions "
                     + "or do not declare MULTI_USER");

@@ -49,11 +49,11 @@ class FailureReportTest {
         ConformanceRun.Verdict create = run
             .named("open(O_RDONLY|O_CREAT|O_EXCL) of a missing name creates an empty regular file");
         assertThat(create.status()).isEqualTo(ConformanceRun.Status.FAILED);
-        assertThat(create.message()).matches("open\\(\"" + this.dir + "/conformance-[0-9a-z]+-[0-9]+/f\", "
+        assertThat(firstLine(create.message())).matches("open\\(\"" + this.dir + "/conformance-[0-9a-z]+-[0-9]+/f\", "
                 + "O_RDONLY\\|O_CREAT\\|O_EXCL, 0644\\): expected success, actual -1 ENOENT \\(No such file or directory\\)");
         ConformanceRun.Verdict rmdir = run.named("rmdir of a non-empty directory fails with ENOTEMPTY and keeps it");
         assertThat(rmdir.status()).isEqualTo(ConformanceRun.Status.FAILED);
-        assertThat(rmdir.message()).matches("rmdir\\(\"" + this.dir + "/conformance-[0-9a-z]+-[0-9]+/d\"\\): "
+        assertThat(firstLine(rmdir.message())).matches("rmdir\\(\"" + this.dir + "/conformance-[0-9a-z]+-[0-9]+/d\"\\): "
                 + "expected -1 ENOTEMPTY or EEXIST, actual -1 EIO \\(Input/output error\\)");
     }
 
@@ -63,9 +63,31 @@ class FailureReportTest {
             .of(FuseConformance.at(this.dir).supporting(Capability.CREATE_WRITE, Capability.DIRECTORIES).tests());
         ConformanceRun.Verdict mode = run.named("mkdir(0777) under umask 022 makes a directory of mode 0755");
         assertThat(mode.status()).isEqualTo(ConformanceRun.Status.FAILED);
-        assertThat(mode.message()).matches(
+        assertThat(firstLine(mode.message())).matches(
                 "stat\\(\"" + this.dir + "/conformance-[0-9a-z]+-[0-9]+/d\"\\)\\.st_mode & 07777: expected 0755, actual 0777");
         assertThat(run.named("rmdir of an empty directory removes it").status()).isEqualTo(ConformanceRun.Status.PASSED);
+    }
+
+    @Test
+    void aFailureSaysWhetherTheSameCheckPassesOnTheLocalControlDirectory() throws Exception {
+        Path control = TestDirectories.fresh("control-");
+        try {
+            ConformanceRun run = ConformanceRun.of(FuseConformance.at(this.dir)
+                .supporting(Capability.CREATE_WRITE)
+                .withControl(control)
+                .tests());
+            assertThat(run.named("open(O_RDWR|O_CREAT) of a missing name creates an empty regular file").message())
+                .endsWith("\n(the same check passes on the local control directory " + control
+                        + ": what differs is the filesystem under test)");
+            assertThat(control.toFile().list()).as("the control run cleans up after itself").isEmpty();
+            ConformanceRun without = ConformanceRun
+                .of(FuseConformance.at(this.dir).supporting(Capability.CREATE_WRITE).withoutControl().tests());
+            assertThat(without.named("open(O_RDWR|O_CREAT) of a missing name creates an empty regular file").message())
+                .doesNotContain("\n");
+        }
+        finally {
+            TestDirectories.delete(control);
+        }
     }
 
     @Test
@@ -101,6 +123,10 @@ class FailureReportTest {
         Path missing = this.dir.resolveSibling("no-such-mount-point");
         assertThatIllegalArgumentException().isThrownBy(() -> FuseConformance.at(missing))
             .withMessage("FuseConformance.at(" + missing + "): not a directory; pass the mount point of a mounted filesystem");
+    }
+
+    private static String firstLine(String message) {
+        return message.lines().findFirst().orElse("");
     }
 
 }
