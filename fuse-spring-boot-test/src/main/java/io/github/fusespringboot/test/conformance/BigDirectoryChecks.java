@@ -74,9 +74,11 @@ final class BigDirectoryChecks {
                             Set<String> added;
                             try {
                                 for (int i = 0; i < CHANGING * 3 / 10; i++) {
-                                    String name = stream.next().name();
-                                    if (!name.equals(".") && !name.equals("..")) {
-                                        names.add(name);
+                                    DirectoryStream.Entry entry = stream.next();
+                                    Expect.isTrue("readdir(opendir(\"" + dir + "\")) entry " + i, entry != null,
+                                            "an entry (" + CHANGING + " were made)", "the end of the directory");
+                                    if (!entry.name().equals(".") && !entry.name().equals("..")) {
+                                        names.add(entry.name());
                                     }
                                 }
                                 // remove some already read and some not yet read, then add new ones

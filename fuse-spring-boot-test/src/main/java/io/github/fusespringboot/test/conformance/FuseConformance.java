@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -17,6 +18,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import io.github.fusespringboot.test.conformance.natives.Syscalls;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
@@ -36,10 +38,14 @@ import org.opentest4j.TestAbortedException;
  * skipped (aborted with the reason), never left out. Each check works in a fresh directory it makes
  * under the mount point and removes afterwards. A failure reads
  * {@code open("/m/conformance-…/f", O_RDONLY|O_CREAT|O_EXCL, 0644): expected success, actual -1 ENOENT (No such file or directory)}.
- * Checks run one after the other on the calling thread (a check that needs another user or umask
- * uses its own thread), so they need no locking and leave the JVM's umask alone.
+ * Checks run one after the other, each on a thread bounded by {@link #withTimeout(Duration)} (a check
+ * that needs another user or umask uses a thread of its own), and leave the JVM's umask alone. A
+ * failing check is run again on a local control directory ({@link #withControl(Path)}), and its
+ * failure says whether it passes there.
  */
 public final class FuseConformance {
+
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path mountPoint;
 
@@ -47,14 +53,17 @@ public final class FuseConformance {
 
     private final Path control;
 
+    private final Duration timeout;
+
     private final String runId;
 
     private final AtomicInteger sequence = new AtomicInteger();
 
-    private FuseConformance(Path mountPoint, Set<Capability> declared, Path control) {
+    private FuseConformance(Path mountPoint, Set<Capability> declared, Path control, Duration timeout) {
         this.mountPoint = mountPoint;
         this.declared = declared;
         this.control = control;
+        this.timeout = timeout;
         this.runId = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
     }
 
@@ -70,7 +79,7 @@ public final class FuseConformance {
                     "FuseConformance.at(" + absolute + "): not a directory; pass the mount point of a mounted filesystem");
         }
         return new FuseConformance(absolute, EnumSet.noneOf(Capability.class),
-                Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize());
+                Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize(), DEFAULT_TIMEOUT);
     }
 
     /** This kit with {@code capabilities} declared supported, in addition to those already declared. */
@@ -78,7 +87,7 @@ public final class FuseConformance {
         Set<Capability> more = EnumSet.noneOf(Capability.class);
         more.addAll(this.declared);
         Collections.addAll(more, capabilities);
-        return new FuseConformance(this.mountPoint, more, this.control);
+        return new FuseConformance(this.mountPoint, more, this.control, this.timeout);
     }
 
     /** This kit without {@code capabilities}: {@code supportingAll().without(Capability.MULTI_USER)}. */
@@ -86,7 +95,7 @@ public final class FuseConformance {
         Set<Capability> fewer = EnumSet.noneOf(Capability.class);
         fewer.addAll(this.declared);
         fewer.removeAll(Set.of(capabilities));
-        return new FuseConformance(this.mountPoint, fewer, this.control);
+        return new FuseConformance(this.mountPoint, fewer, this.control, this.timeout);
     }
 
     /**
@@ -100,12 +109,23 @@ public final class FuseConformance {
         if (!Files.isDirectory(absolute)) {
             throw new IllegalArgumentException("FuseConformance.withControl(" + absolute + "): not a directory");
         }
-        return new FuseConformance(this.mountPoint, this.declared, absolute);
+        return new FuseConformance(this.mountPoint, this.declared, absolute, this.timeout);
+    }
+
+    /**
+     * This kit with each check bounded by {@code timeout} (default 60 s): a check stuck in the
+     * filesystem fails, naming itself, instead of hanging the build (its thread is abandoned).
+     */
+    public FuseConformance withTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("FuseConformance.withTimeout(" + timeout + "): must be positive");
+        }
+        return new FuseConformance(this.mountPoint, this.declared, this.control, timeout);
     }
 
     /** This kit without a control run of failing checks. */
     public FuseConformance withoutControl() {
-        return new FuseConformance(this.mountPoint, this.declared, null);
+        return new FuseConformance(this.mountPoint, this.declared, null, this.timeout);
     }
 
     /** This kit with every capability declared: what a local directory supports. */
@@ -119,7 +139,10 @@ public final class FuseConformance {
         for (Capability capability : Capability.values()) {
             List<DynamicNode> checks = Catalogue.of(capability)
                 .stream()
-                .map((check) -> (DynamicNode) DynamicTest.dynamicTest(check.name(), () -> run(check)))
+                .map((check) -> (DynamicNode) DynamicTest.dynamicTest(check.name(),
+                        () -> Assertions.assertTimeoutPreemptively(this.timeout, () -> run(check),
+                                () -> "the check did not finish within " + this.timeout
+                                        + ": a call is stuck in the filesystem under test")))
                 .toList();
             groups.add(DynamicContainer.dynamicContainer(capability.title() + " [" + capability.name() + "]", checks));
         }

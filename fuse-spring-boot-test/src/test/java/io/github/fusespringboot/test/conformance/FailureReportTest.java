@@ -1,17 +1,24 @@
 package io.github.fusespringboot.test.conformance;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.github.fusespringboot.mount.FuseMount;
 import io.github.fusespringboot.mount.MountManager;
 import io.github.fusespringboot.mount.MountSpec;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.opentest4j.AssertionFailedError;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
@@ -25,13 +32,16 @@ class FailureReportTest {
 
     private MountManager manager;
 
+    private WrongFilesystem filesystem;
+
     private FuseMount mount;
 
     @BeforeEach
     void mountWrongFilesystem() throws Exception {
         this.dir = TestDirectories.fresh("wrong-");
         this.manager = new MountManager();
-        this.mount = this.manager.mount(MountSpec.builder("wrong", this.dir, new WrongFilesystem()).build());
+        this.filesystem = new WrongFilesystem();
+        this.mount = this.manager.mount(MountSpec.builder("wrong", this.dir, this.filesystem).build());
     }
 
     @AfterEach
@@ -119,10 +129,48 @@ class FailureReportTest {
     }
 
     @Test
+    void aCheckStuckInTheFilesystemFailsAfterTheTimeoutInsteadOfHanging() throws Exception {
+        // the kit looks at the mount point when made, so make it (and find the check) before getattr sticks
+        DynamicNode readOnly = FuseConformance.at(this.dir)
+            .supporting(Capability.READ_ONLY)
+            .withTimeout(Duration.ofSeconds(1))
+            .tests()
+            .findFirst()
+            .orElseThrow();
+        DynamicTest first = (DynamicTest) ((DynamicContainer) readOnly).getChildren().findFirst().orElseThrow();
+        assertThat(first.getDisplayName()).isEqualTo("stat of the mount point is a directory");
+        CountDownLatch stuck = new CountDownLatch(1);
+        this.filesystem.stuck = stuck;
+        try {
+            long started = System.nanoTime();
+            assertThatExceptionOfType(AssertionFailedError.class).isThrownBy(() -> first.getExecutable().execute())
+                .withMessageStartingWith("the check did not finish within PT1S: a call is stuck in the filesystem under test");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        }
+        finally {
+            this.filesystem.stuck = null;
+            stuck.countDown();
+            // the abandoned check's stat returns now; unmounting while it is still in flight would find the
+            // mount busy and fall back to a lazy detach, so wait (bounded) for JUnit's timeout thread to end
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (timeoutThreadAlive() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    @Test
     void aMountPointThatIsNoDirectoryIsRefusedNamingIt() {
         Path missing = this.dir.resolveSibling("no-such-mount-point");
         assertThatIllegalArgumentException().isThrownBy(() -> FuseConformance.at(missing))
             .withMessage("FuseConformance.at(" + missing + "): not a directory; pass the mount point of a mounted filesystem");
+    }
+
+    private static boolean timeoutThreadAlive() {
+        return Thread.getAllStackTraces()
+            .keySet()
+            .stream()
+            .anyMatch((thread) -> thread.isAlive() && thread.getName().startsWith("junit-timeout-thread"));
     }
 
     private static String firstLine(String message) {

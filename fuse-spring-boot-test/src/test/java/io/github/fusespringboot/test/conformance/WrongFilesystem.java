@@ -3,6 +3,8 @@ package io.github.fusespringboot.test.conformance;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import jnr.ffi.Pointer;
 import ru.serce.jnrfuse.ErrorCodes;
@@ -14,11 +16,15 @@ import ru.serce.jnrfuse.struct.FuseFileInfo;
 /**
  * Gets three things wrong on purpose, as real filesystems do: {@code create} fails with ENOENT (as
  * {@code FileChannel.open} does for O_CREAT|O_EXCL|O_RDONLY), {@code rmdir} of a non-empty directory
- * fails with EIO instead of ENOTEMPTY, and every directory reports mode 0777 whatever mkdir asked.
+ * fails with EIO instead of ENOTEMPTY, and every directory reports mode 0777 whatever mkdir asked;
+ * and, on demand, it gets stuck in getattr.
  */
 class WrongFilesystem extends FuseStubFS {
 
     private final Set<String> directories = ConcurrentHashMap.newKeySet();
+
+    /** While set, getattr waits for it (at most 30 s): a filesystem stuck in a call. */
+    volatile CountDownLatch stuck;
 
     WrongFilesystem() {
         this.directories.add("/");
@@ -26,6 +32,15 @@ class WrongFilesystem extends FuseStubFS {
 
     @Override
     public int getattr(String path, FileStat stat) {
+        CountDownLatch latch = this.stuck;
+        if (latch != null) {
+            try {
+                latch.await(30, TimeUnit.SECONDS);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (!this.directories.contains(path)) {
             return -ErrorCodes.ENOENT();
         }
