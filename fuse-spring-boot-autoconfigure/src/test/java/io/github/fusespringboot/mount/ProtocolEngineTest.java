@@ -1,0 +1,171 @@
+package io.github.fusespringboot.mount;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import io.github.fusespringboot.mount.protocol.InitFlags;
+import io.github.fusespringboot.mount.protocol.InitNegotiation;
+import io.github.fusespringboot.mount.protocol.Opcode;
+import io.github.fusespringboot.mount.serve.ProtocolSession;
+import jnr.ffi.Pointer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import ru.serce.jnrfuse.examples.HelloFuse;
+import ru.serce.jnrfuse.examples.MemoryFS;
+import ru.serce.jnrfuse.struct.FuseFileInfo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The protocol engine (no libfuse on the request path) serving jnr-fuse filesystems through the kernel. */
+@ExtendWith(FuseTestExtension.class)
+class ProtocolEngineTest {
+
+    private static MountSpec.Builder spec(String name, Path dir, ru.serce.jnrfuse.FuseFS fs) {
+        return MountSpec.builder(name, dir, fs).engine(SessionEngine.PROTOCOL);
+    }
+
+    @Test
+    void helloFuseMountsServesAndUnmountsWithTheNegotiatedProtocol(FuseTestExtension.Fixture fx) throws Exception {
+        Path dir = fx.dir("hello");
+        try (FuseMount mount = fx.manager().mount(spec("hello", dir, new HelloFuse()).build())) {
+            assertThat(mount.session()).isInstanceOf(ProtocolSession.class);
+            InitNegotiation.Outcome init = ((ProtocolSession) mount.session()).negotiated();
+            assertThat(init.major()).isEqualTo(7);
+            assertThat(init.minor()).isEqualTo(InitNegotiation.MINOR); // the kernel (6.x) knows more
+            assertThat(init.maxWrite()).isEqualTo(1 << 20);
+            assertThat(init.maxPages()).isEqualTo(256);
+            assertThat(InitFlags.names(init.flags())).contains("ASYNC_READ", "ATOMIC_O_TRUNC", "BIG_WRITES",
+                    "PARALLEL_DIROPS", "MAX_PAGES", "INIT_EXT")
+                .doesNotContain("WRITEBACK_CACHE", "DO_READDIRPLUS", "POSIX_LOCKS", "FLOCK_LOCKS", "SPLICE_READ",
+                        "EXPORT_SUPPORT", "POSIX_ACL");
+            assertThat(list(dir)).containsExactly("hello");
+            assertThat(Files.readString(dir.resolve("hello"))).isEqualTo("Hello World!");
+            assertThat(mount.callbackErrors()).isZero();
+        }
+        assertThat(MountTable.read().find(dir)).isEmpty();
+        assertThat(FuseTestExtension.openFuseDescriptors()).isEmpty();
+    }
+
+    @Test
+    void memoryFsCreatesWritesRenamesAndDeletesThroughTheKernel(FuseTestExtension.Fixture fx) throws Exception {
+        Path dir = fx.dir("memory");
+        try (FuseMount mount = fx.manager().mount(spec("memory", dir, new MemoryFS()).build())) {
+            assertThat(list(dir)).contains("Sample file.txt", "Sample directory", "Directory with files");
+            Path file = dir.resolve("notes.txt");
+            Files.writeString(file, "first\n", StandardOpenOption.CREATE_NEW);
+            Files.writeString(file, "second\n", StandardOpenOption.APPEND);
+            assertThat(Files.readAllLines(file)).containsExactly("first", "second");
+            byte[] big = new byte[3 << 20];
+            new Random(7).nextBytes(big);
+            Files.write(file, big);
+            assertThat(Files.readAllBytes(file)).isEqualTo(big);
+            Files.writeString(file, "short"); // O_TRUNC, answered by the engine (atomic O_TRUNC)
+            assertThat(Files.readString(file)).isEqualTo("short");
+            Path sub = Files.createDirectory(dir.resolve("sub"));
+            Files.move(file, sub.resolve("moved.txt"));
+            assertThat(Files.exists(file)).isFalse();
+            assertThat(Files.readString(sub.resolve("moved.txt"))).isEqualTo("short");
+            Files.delete(sub.resolve("moved.txt"));
+            Files.delete(sub);
+            assertThat(list(dir)).doesNotContain("sub", "notes.txt");
+            assertThat(mount.callbackErrors()).isZero();
+        }
+        assertThat(MountTable.read().find(dir)).isEmpty();
+    }
+
+    @Test
+    void writesArriveInOneMebibyteRequestsAndTheCallersContextIsSeen(FuseTestExtension.Fixture fx) throws Exception {
+        Path dir = fx.dir("sink");
+        SinkFs sink = new SinkFs();
+        try (FuseMount mount = fx.manager().mount(spec("sink", dir, sink).build())) {
+            PosixFileAttributes attributes = Files.readAttributes(dir.resolve("sink"), PosixFileAttributes.class);
+            assertThat(attributes.owner().getName()).isEqualTo("root"); // getattr used getContext().uid
+            ByteBuffer chunk = ByteBuffer.allocateDirect(4 << 20);
+            try (FileChannel channel = FileChannel.open(dir.resolve("sink"), StandardOpenOption.WRITE)) {
+                while (chunk.hasRemaining()) {
+                    channel.write(chunk); // one write(2) of 4 MiB
+                }
+            }
+            assertThat(sink.largestWrite.get()).isEqualTo(1 << 20); // libfuse2 caps this at 128 KiB
+            assertThat(sink.written.get()).isEqualTo(4 << 20);
+            // the kernel sends the calling thread's id, as libfuse reports it: one of this JVM's threads
+            assertThat(Path.of("/proc/self/task", Long.toString(sink.callerPid.get()))).exists();
+        }
+    }
+
+    @Test
+    void anOpcodeTheEngineDoesNotKnowIsAnsweredEnosysAndTheKernelFallsBack(FuseTestExtension.Fixture fx)
+            throws Exception {
+        Path dir = fx.dir("copy");
+        try (FuseMount mount = fx.manager().mount(spec("copy", dir, new MemoryFS()).build())) {
+            Path from = dir.resolve("from.txt");
+            Files.writeString(from, "copied by the kernel's fallback\n");
+            // coreutils cp tries copy_file_range first: FUSE_COPY_FILE_RANGE, which the engine does not know
+            Process cp = new ProcessBuilder("cp", from.toString(), dir.resolve("to.txt").toString())
+                .redirectErrorStream(true)
+                .start();
+            assertThat(cp.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(cp.exitValue()).as(new String(cp.getInputStream().readAllBytes())).isZero();
+            assertThat(Files.readString(dir.resolve("to.txt"))).isEqualTo("copied by the kernel's fallback\n");
+            ProtocolSession session = (ProtocolSession) mount.session();
+            assertThat(session.unimplementedAnswers(Opcode.COPY_FILE_RANGE)).isEqualTo(1); // then the kernel stops asking
+        }
+    }
+
+    private static List<String> list(Path dir) throws Exception {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.map((p) -> p.getFileName().toString()).toList();
+        }
+    }
+
+    /** One writable file that swallows writes and records their sizes and the caller. */
+    static final class SinkFs extends ManagedFuseStubFS {
+
+        final AtomicLong largestWrite = new AtomicLong();
+
+        final AtomicLong written = new AtomicLong();
+
+        final AtomicLong callerPid = new AtomicLong();
+
+        @Override
+        public int getattr(String path, ru.serce.jnrfuse.struct.FileStat stat) {
+            if (path.equals("/")) {
+                stat.st_mode.set(ru.serce.jnrfuse.struct.FileStat.S_IFDIR | 0755);
+                stat.st_nlink.set(2);
+                return 0;
+            }
+            if (path.equals("/sink")) {
+                stat.st_mode.set(ru.serce.jnrfuse.struct.FileStat.S_IFREG | 0666);
+                stat.st_nlink.set(1);
+                stat.st_uid.set(getContext().uid.get());
+                return 0;
+            }
+            return -ru.serce.jnrfuse.ErrorCodes.ENOENT();
+        }
+
+        @Override
+        public int open(String path, FuseFileInfo fi) {
+            return 0;
+        }
+
+        @Override
+        public int write(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
+            this.largestWrite.accumulateAndGet(size, Math::max);
+            this.written.addAndGet(size);
+            this.callerPid.set(getContext().pid.get());
+            return (int) size;
+        }
+
+    }
+
+
+}
