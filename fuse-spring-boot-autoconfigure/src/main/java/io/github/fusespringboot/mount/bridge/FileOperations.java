@@ -75,7 +75,8 @@ final class FileOperations {
             int truncated = truncate(ex, path, fh, request.flags());
             if (truncated != 0) {
                 release(ex, path, fh, request.flags(), 0, 0);
-                return truncated;
+                // ENOSYS from OPEN would tell the kernel "no open needed, ever" (zero-message opens)
+                return (truncated == -Errno.ENOSYS || truncated > 0) ? -Errno.EIO : truncated;
             }
         }
         return Replies.open(ex.out(), 0, fh, openFlags(bits));

@@ -164,6 +164,14 @@ public final class FilesystemBridge {
         });
     }
 
+    /**
+     * Whether the filesystem can truncate (truncate or ftruncate): only then is FUSE_ATOMIC_O_TRUNC
+     * worth asking for; otherwise the kernel's SETATTR brings the filesystem's ENOSYS to the caller.
+     */
+    public boolean truncates() {
+        return this.implemented.truncate || this.implemented.ftruncate;
+    }
+
     /** How many nodes the kernel holds references to (the root included). */
     public int nodeCount() {
         return this.nodes.size();

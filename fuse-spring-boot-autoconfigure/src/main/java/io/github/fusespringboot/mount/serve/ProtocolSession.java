@@ -71,6 +71,9 @@ public final class ProtocolSession implements ServingSession {
         this.device = new FuseDevice(fd);
         this.bridge = bridge;
         long wanted = options.syncRead() ? WANTED & ~InitFlags.ASYNC_READ : WANTED;
+        if (!bridge.truncates()) {
+            wanted &= ~InitFlags.ATOMIC_O_TRUNC;
+        }
         this.policy = new InitNegotiation.Policy(options.maxWrite(), maxPagesLimit(), wanted, options.maxReadahead(),
                 options.maxBackground(), options.congestionThreshold());
         int maxWrite = Math.max(options.maxWrite(), PAGE);
