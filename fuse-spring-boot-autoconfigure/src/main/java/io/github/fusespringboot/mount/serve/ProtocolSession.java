@@ -123,7 +123,10 @@ public final class ProtocolSession implements ServingSession {
         return this.negotiated;
     }
 
-    /** How many requests with this opcode were answered ENOSYS because the engine does not know it. */
+    /**
+     * How many requests with this opcode were answered ENOSYS because the engine does not know it
+     * (opcodes of 63 and above share slot 63).
+     */
     public long unimplementedAnswers(int opcode) {
         return (opcode >= 0 && opcode < 64) ? this.unimplemented.get(opcode) : 0;
     }
@@ -147,6 +150,11 @@ public final class ProtocolSession implements ServingSession {
             BUFFERS.set(buffers);
         }
         return buffers;
+    }
+
+    /** The exchange behind a buffer of this class, for tests that hand-craft requests. */
+    static Exchange exchangeOf(Buffer buffer) {
+        return ((Buffers) buffer).exchange;
     }
 
     @Override
