@@ -2,6 +2,7 @@ package io.github.fusespringboot.mount;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -24,6 +25,7 @@ import ru.serce.jnrfuse.examples.MemoryFS;
 import ru.serce.jnrfuse.struct.FuseFileInfo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /** The protocol engine (no libfuse on the request path) serving jnr-fuse filesystems through the kernel. */
 @ExtendWith(FuseTestExtension.class)
@@ -121,6 +123,46 @@ class ProtocolEngineTest {
             assertThat(Files.readString(dir.resolve("to.txt"))).isEqualTo("copied by the kernel's fallback\n");
             ProtocolSession session = (ProtocolSession) mount.session();
             assertThat(session.unimplementedAnswers(Opcode.COPY_FILE_RANGE)).isEqualTo(1); // then the kernel stops asking
+        }
+    }
+
+    @Test
+    void anOpenFileUnlinkedStaysReadableUnderAHiddenNameUntilClosed(FuseTestExtension.Fixture fx) throws Exception {
+        Path dir = fx.dir("hide");
+        try (FuseMount mount = fx.manager().mount(spec("hide", dir, new MemoryFS()).build())) {
+            Path file = dir.resolve("open.txt");
+            Files.writeString(file, "still here");
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                Files.delete(file);
+                assertThat(Files.exists(file)).isFalse();
+                assertThat(list(dir)).anyMatch((name) -> name.startsWith(".fuse_hidden"));
+                ByteBuffer content = ByteBuffer.allocate(64);
+                channel.read(content, 0);
+                assertThat(new String(content.array(), 0, content.position(), StandardCharsets.UTF_8))
+                    .isEqualTo("still here");
+            }
+            // the kernel sends RELEASE after close(2) returns: wait (bounded) for the hidden file to go
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (list(dir).stream().anyMatch((name) -> name.startsWith(".fuse_hidden"))
+                    && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(list(dir)).noneMatch((name) -> name.startsWith(".fuse_hidden")); // unlinked on release
+        }
+    }
+
+    @Test
+    void withHardRemoveAnUnlinkedOpenFileIsGoneAtOnce(FuseTestExtension.Fixture fx) throws Exception {
+        Path dir = fx.dir("hard");
+        try (FuseMount mount = fx.manager().mount(spec("hard", dir, new MemoryFS()).option("hard_remove").build())) {
+            Path file = dir.resolve("open.txt");
+            Files.writeString(file, "gone");
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                Files.delete(file);
+                assertThat(list(dir)).noneMatch((name) -> name.startsWith(".fuse_hidden"));
+                assertThatExceptionOfType(java.io.IOException.class)
+                    .isThrownBy(() -> channel.read(ByteBuffer.allocate(64), 0));
+            }
         }
     }
 

@@ -5,11 +5,11 @@ import java.util.List;
 
 /**
  * Options users already pass to libfuse, with libfuse's defaults: {@code entry_timeout=1},
- * {@code attr_timeout=1}, {@code negative_timeout=0}, {@code use_ino}, {@code readdir_ino},
- * {@code umask}, {@code uid}, {@code gid}, {@code direct_io}, {@code kernel_cache}, and the sizes
+ * {@code attr_timeout=1}, {@code negative_timeout=0}, {@code use_ino}, {@code umask}, {@code uid},
+ * {@code gid}, {@code direct_io}, {@code kernel_cache}, {@code hard_remove}, and the sizes
  * ({@code max_write}, default 1 MiB here; {@code max_readahead}, {@code max_background},
  * {@code congestion_threshold}). Options only libfuse2 itself needs ({@code big_writes}, splice,
- * {@code debug}, ...) are accepted and ignored.
+ * {@code debug}, ...) and {@code readdir_ino} are accepted and ignored.
  */
 public record BridgeOptions(long entryTimeoutNanos, long attrTimeoutNanos, long negativeTimeoutNanos,
         boolean useIno, boolean readdirIno, int umask, boolean setMode, int uid, boolean setUid, int gid,

@@ -79,6 +79,7 @@ final class FileOperations {
                 return (truncated == -Errno.ENOSYS || truncated > 0) ? -Errno.EIO : truncated;
             }
         }
+        this.bridge.nodes.opened(node);
         return Replies.open(ex.out(), 0, fh, openFlags(bits));
     }
 
@@ -159,6 +160,7 @@ final class FileOperations {
         Requests.Release request = Requests.Release.decode(ex.body);
         String path = this.bridge.nodes.pathOrLast(node);
         release(ex, path, request.fh(), request.flags(), request.releaseFlags(), request.lockOwner());
+        this.bridge.releasedNode(node);
         return 0; // the kernel does not wait for an answer it could use
     }
 
@@ -356,6 +358,7 @@ final class FileOperations {
             release(ex, path, fh, request.flags(), 0, 0);
             return entry;
         }
+        this.bridge.nodes.opened(this.bridge.nodes.idOf(parent, request.name()));
         return entry + Replies.open(ex.out(), entry, fh, openFlags(bits));
     }
 

@@ -42,6 +42,8 @@ public final class FilesystemBridge {
 
     final AtomicLong nextDirectory = new AtomicLong(1);
 
+    private final AtomicLong hiddenNames = new AtomicLong();
+
     private final NamespaceOperations namespace;
 
     private final FileOperations files;
@@ -206,6 +208,44 @@ public final class FilesystemBridge {
         }
         fillAttr(ex, stat, ino);
         return 0;
+    }
+
+    /**
+     * lib/fuse.c's hide_node: an entry that is unlinked or renamed over while open is renamed to a
+     * free {@code .fuse_hidden<id><n>} name in its directory instead, so reads and writes through the
+     * open handles keep working; the last release unlinks it. Returns 0 or a negative errno.
+     */
+    int hide(Exchange ex, long parent, String name, String path) {
+        if (!this.implemented.rename) {
+            return -Errno.EBUSY;
+        }
+        long id = this.nodes.idOf(parent, name);
+        for (int attempt = 0; attempt < 10; attempt++) {
+            String hiddenName = String.format(".fuse_hidden%08x%08x", id & 0xffffffffL,
+                    this.hiddenNames.incrementAndGet() & 0xffffffffL);
+            String hiddenPath = this.nodes.childPath(parent, hiddenName);
+            if (hiddenPath == null) {
+                return -Errno.ENOENT;
+            }
+            if (attributes(ex, hiddenPath, 0, null) != 0) { // the name is free
+                int result = call("rename", path, (fs) -> fs.rename(path, hiddenPath));
+                if (result == 0) {
+                    this.nodes.hidden(parent, name, hiddenName);
+                }
+                return (result > 0) ? -Errno.EIO : result;
+            }
+        }
+        return -Errno.EBUSY;
+    }
+
+    /** After the last release of a hidden node: unlink it for good. */
+    void releasedNode(long nodeId) {
+        String hiddenPath = this.nodes.released(nodeId);
+        if (hiddenPath != null && this.implemented.unlink) {
+            if (call("unlink", hiddenPath, (fs) -> fs.unlink(hiddenPath)) == 0) {
+                this.nodes.detach(nodeId);
+            }
+        }
     }
 
     /** A file handle and open flags, for the calls that take a {@code fuse_file_info}. */

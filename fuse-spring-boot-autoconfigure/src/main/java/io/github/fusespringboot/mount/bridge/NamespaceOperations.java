@@ -250,7 +250,10 @@ final class NamespaceOperations {
         return (result != 0) ? result : this.bridge.entry(ex, newParent, request.newName(), to, 0);
     }
 
-    /** UNLINK and RMDIR. The name leaves the table; a node still referenced keeps its id, without a path. */
+    /**
+     * UNLINK and RMDIR. The name leaves the table; a node still referenced keeps its id, without a
+     * path. An open file is hidden instead (unless hard_remove), as lib/fuse.c does.
+     */
     int unlink(Exchange ex, long parent, boolean directory) {
         String name = ex.body.name();
         String path = this.bridge.nodes.childPath(parent, name);
@@ -261,6 +264,9 @@ final class NamespaceOperations {
         if (directory) {
             result = this.bridge.implemented.rmdir ? this.bridge.call("rmdir", path, (fs) -> fs.rmdir(path))
                     : -Errno.ENOSYS;
+        }
+        else if (!this.bridge.options.hardRemove() && this.bridge.nodes.isOpen(parent, name)) {
+            return this.bridge.hide(ex, parent, name, path); // open: keep it under a hidden name
         }
         else {
             result = this.bridge.implemented.unlink ? this.bridge.call("unlink", path, (fs) -> fs.unlink(path))
@@ -285,6 +291,12 @@ final class NamespaceOperations {
         }
         if (!this.bridge.implemented.rename) {
             return -Errno.ENOSYS;
+        }
+        if (!this.bridge.options.hardRemove() && this.bridge.nodes.isOpen(request.newDir(), request.newName())) {
+            int hidden = this.bridge.hide(ex, request.newDir(), request.newName(), to);
+            if (hidden != 0) {
+                return hidden;
+            }
         }
         int result = this.bridge.call("rename", from, (fs) -> fs.rename(from, to));
         if (result == 0) {

@@ -31,6 +31,12 @@ final class NodeTable {
         /** The path it had when it was unlinked, for RELEASE/FLUSH of files still open. */
         String lastPath;
 
+        /** Open file handles (OPEN/CREATE minus RELEASE): an open node is hidden, not unlinked. */
+        int opens;
+
+        /** Renamed to a {@code .fuse_hidden} name instead of unlinked while open; unlinked on its last release. */
+        boolean hidden;
+
         Node(long id, long generation, Node parent, String name) {
             this.id = id;
             this.generation = generation;
@@ -165,6 +171,55 @@ final class NodeTable {
             node.parent = null;
             node.name = null;
         }
+    }
+
+    /** A file handle on node {@code id} was opened. */
+    synchronized void opened(long id) {
+        Node node = this.byId.get(id);
+        if (node != null) {
+            node.opens++;
+        }
+    }
+
+    /**
+     * A file handle on node {@code id} was released. Returns the node's hidden path when that was its
+     * last handle and it was hidden (the caller unlinks it then), else null.
+     */
+    synchronized String released(long id) {
+        Node node = this.byId.get(id);
+        if (node == null || --node.opens > 0 || !node.hidden) {
+            return null;
+        }
+        return pathOf(node);
+    }
+
+    /** Whether entry {@code name} of {@code parent} is a node with open file handles. */
+    synchronized boolean isOpen(long parent, String name) {
+        Node node = this.byName.get(new Key(parent, name));
+        return node != null && node.opens > 0;
+    }
+
+    /** The entry was renamed to {@code hiddenName} in the same directory to keep it while open. */
+    synchronized void hidden(long parent, String name, String hiddenName) {
+        Node node = this.byName.get(new Key(parent, name));
+        renamed(parent, name, parent, hiddenName);
+        if (node != null) {
+            node.hidden = true;
+        }
+    }
+
+    /** The hidden node {@code id} was unlinked on its last release: it loses its name. */
+    synchronized void detach(long id) {
+        Node node = this.byId.get(id);
+        if (node != null && node.parent != null && node.name != null) {
+            removed(node.parent.id, node.name);
+        }
+    }
+
+    /** The id of entry {@code name} of {@code parent}, or 0. */
+    synchronized long idOf(long parent, String name) {
+        Node node = this.byName.get(new Key(parent, name));
+        return (node != null) ? node.id : 0;
     }
 
     /** The lookup count of node {@code id} (0 when unknown), for tests and diagnostics. */
