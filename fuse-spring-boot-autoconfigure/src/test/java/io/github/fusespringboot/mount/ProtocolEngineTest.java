@@ -152,6 +152,27 @@ class ProtocolEngineTest {
     }
 
     @Test
+    void nodesTheKernelForgetsLeaveTheNodeTable(FuseTestExtension.Fixture fx) throws Exception {
+        Path dir = fx.dir("forget");
+        try (FuseMount mount = fx.manager().mount(spec("forget", dir, new MemoryFS()).build())) {
+            ProtocolSession session = (ProtocolSession) mount.session();
+            int before = session.nodeCount();
+            for (int i = 0; i < 20; i++) {
+                Files.writeString(dir.resolve("f" + i), "x"); // CREATE: one reference each
+            }
+            assertThat(session.nodeCount()).isEqualTo(before + 20);
+            for (int i = 0; i < 20; i++) {
+                Files.delete(dir.resolve("f" + i)); // the kernel evicts the inodes: FORGET / BATCH_FORGET
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (session.nodeCount() > before && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(session.nodeCount()).isEqualTo(before);
+        }
+    }
+
+    @Test
     void withHardRemoveAnUnlinkedOpenFileIsGoneAtOnce(FuseTestExtension.Fixture fx) throws Exception {
         Path dir = fx.dir("hard");
         try (FuseMount mount = fx.manager().mount(spec("hard", dir, new MemoryFS()).option("hard_remove").build())) {
