@@ -21,11 +21,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.fusespringboot.mount.natives.Errno;
 import io.github.fusespringboot.mount.natives.FuseSession;
-import io.github.fusespringboot.mount.natives.FuseSession.RequestBuffer;
 import io.github.fusespringboot.mount.natives.Fusermount;
 import io.github.fusespringboot.mount.natives.Native;
 import io.github.fusespringboot.mount.natives.NativeCallException;
 import io.github.fusespringboot.mount.natives.SessionCallbacks;
+import io.github.fusespringboot.mount.serve.ProtocolSession;
+import io.github.fusespringboot.mount.serve.ServingSession;
 import jnr.ffi.Pointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,7 +83,7 @@ public final class FuseMount implements AutoCloseable {
 
     private volatile Path createdDirectory;
 
-    private volatile FuseSession session;
+    private volatile ServingSession session;
 
     private volatile int connectionId = -1;
 
@@ -461,8 +462,22 @@ public final class FuseMount implements AutoCloseable {
         }
     }
 
-    /** Builds the libfuse session on {@code fd} (which it owns from then on, failed or not). */
-    private FuseSession createSession(int fd, MountOptions options) {
+    /** The session serving this mount, or null before it exists (for tests of the engines). */
+    ServingSession session() {
+        return this.session;
+    }
+
+    /** Builds the session on {@code fd} (which it owns from then on, failed or not), with the spec's engine. */
+    private ServingSession createSession(int fd, MountOptions options) {
+        if (this.spec.engine() == SessionEngine.PROTOCOL) {
+            try {
+                return ProtocolSession.create(fd, options.givenLibraryOptions(), this.spec.filesystem(),
+                        this.callbacks);
+            }
+            catch (RuntimeException ex) {
+                throw fail(MountPhase.SESSION, 0, "the protocol engine could not start: " + ex, null, ex);
+            }
+        }
         try {
             return FuseSession.create(fd, options.libraryOptions(), this.spec.filesystem(), this.callbacks);
         }
@@ -750,8 +765,8 @@ public final class FuseMount implements AutoCloseable {
     }
 
     private void serve() {
-        FuseSession session = this.session;
-        RequestBuffer buffer = session.buffer();
+        ServingSession session = this.session;
+        ServingSession.Buffer buffer = session.buffer();
         try {
             while (true) {
                 this.idleWorkers.incrementAndGet();
@@ -769,7 +784,7 @@ public final class FuseMount implements AutoCloseable {
                     }
                     return;
                 }
-                boolean init = !this.ready.isDone() && FuseSession.isInit(buffer);
+                boolean init = !this.ready.isDone() && session.isInit(buffer);
                 // like fuse_loop_mt: when nobody is left waiting for the next request, add a thread
                 // (not for INIT: the kernel sends nothing else before INIT is answered)
                 if (!init && stillIdle == 0 && this.spec.multithreaded()
@@ -782,7 +797,7 @@ public final class FuseMount implements AutoCloseable {
                     if (initError != null) {
                         this.ready.completeExceptionally(initError);
                     }
-                    else {
+                    else if (session.initialized()) {
                         this.ready.complete(null);
                     }
                 }
@@ -841,7 +856,7 @@ public final class FuseMount implements AutoCloseable {
     }
 
     private void finishSession() {
-        FuseSession session = this.session;
+        ServingSession session = this.session;
         if (session != null && this.workers.get() == 0) {
             session.destroy();
         }

@@ -3,6 +3,7 @@ package io.github.fusespringboot.mount;
 
 import java.nio.file.Path;
 
+import io.github.fusespringboot.mount.bridge.CallerContext;
 import io.github.fusespringboot.mount.natives.FuseSession;
 import jnr.ffi.Pointer;
 import jnr.ffi.types.dev_t;
@@ -40,7 +41,8 @@ public abstract class ManagedFuseStubFS implements FuseFS {
 
     /** The calling request's context (uid, gid, pid of the caller); only valid inside a callback. */
     public FuseContext getContext() {
-        return FuseSession.currentContext();
+        FuseContext protocol = CallerContext.current();
+        return (protocol != null) ? protocol : FuseSession.currentContext();
     }
 
     /** Not available: mount with {@link MountManager#mount(MountSpec)}. */

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.fusespringboot.mount.natives.FuseSession;
+import io.github.fusespringboot.mount.natives.Native;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +74,10 @@ public final class MountManager implements AutoCloseable {
 
     /** Why {@link #isAvailable()} is false, or {@code null}. */
     public static String unavailabilityCause() {
-        if (!FuseSession.isAvailable()) {
+        if (SessionEngine.fromSystemProperty() == SessionEngine.PROTOCOL && !Native.isAvailable()) {
+            return String.valueOf(Native.unavailabilityCause());
+        }
+        if (SessionEngine.fromSystemProperty() == SessionEngine.LIBFUSE && !FuseSession.isAvailable()) {
             return String.valueOf(FuseSession.unavailabilityCause());
         }
         if (!Files.exists(Path.of(FuseMount.DEVICE))) {

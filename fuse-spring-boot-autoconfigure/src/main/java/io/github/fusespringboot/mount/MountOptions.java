@@ -51,12 +51,16 @@ final class MountOptions {
 
     private final List<String> libraryOptions;
 
+    private final List<String> givenLibraryOptions;
+
     private final boolean nonEmpty;
 
-    private MountOptions(long flags, String kernelData, List<String> libraryOptions, boolean nonEmpty) {
+    private MountOptions(long flags, String kernelData, List<String> libraryOptions, List<String> givenLibraryOptions,
+            boolean nonEmpty) {
         this.flags = flags;
         this.kernelData = kernelData;
         this.libraryOptions = libraryOptions;
+        this.givenLibraryOptions = givenLibraryOptions;
         this.nonEmpty = nonEmpty;
     }
 
@@ -136,11 +140,12 @@ final class MountOptions {
         if (kernel.containsKey("allow_other") && !noDefaultPermissions) {
             kernel.put("default_permissions", null);
         }
+        List<String> given = List.copyOf(joinEach(library));
         library.putIfAbsent("big_writes", null);
         library.putIfAbsent("max_write", Integer.toString(DEFAULT_MAX_WRITE));
         long flags = extraFlags | (ro ? Native.MS_RDONLY : 0) | (suid ? 0 : Native.MS_NOSUID)
                 | (dev ? 0 : Native.MS_NODEV);
-        return new MountOptions(flags, join(kernel), List.copyOf(joinEach(library)), nonEmpty);
+        return new MountOptions(flags, join(kernel), List.copyOf(joinEach(library)), given, nonEmpty);
     }
 
     private static void requireNoValue(String option, String value) {
@@ -214,6 +219,11 @@ final class MountOptions {
     /** libfuse options, e.g. {@code big_writes}, {@code max_write=131072}. */
     List<String> libraryOptions() {
         return this.libraryOptions;
+    }
+
+    /** The libfuse options as the user gave them, without the engine's libfuse2 defaults. */
+    List<String> givenLibraryOptions() {
+        return this.givenLibraryOptions;
     }
 
     /** Whether mounting over a non-empty directory was allowed. */

@@ -31,6 +31,8 @@ public final class Errno {
 
     public static final int EROFS = 30;
 
+    public static final int ERANGE = 34;
+
     public static final int ENOSYS = 38;
 
     public static final int ECONNABORTED = 103;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.kenai.jffi.MemoryIO;
+import io.github.fusespringboot.mount.serve.ServingSession;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import ru.serce.jnrfuse.FuseFS;
@@ -21,7 +22,7 @@ import ru.serce.jnrfuse.FuseFS;
  * Owns the descriptor from {@link #create} on: {@link #destroy()} closes it (through
  * {@code fuse_destroy}), and a failed {@link #create} has closed it already.
  */
-public final class FuseSession {
+public final class FuseSession implements ServingSession {
 
     /** {@code FUSE_INIT} in include/linux/fuse.h. */
     private static final int FUSE_INIT = 26;
@@ -149,12 +150,12 @@ public final class FuseSession {
         return ru.serce.jnrfuse.struct.FuseContext.of(Pointer.wrap(Native.runtime(), LibFuse2.get().getContext()));
     }
 
-    /** The descriptor this session reads requests from. */
+    @Override
     public int fd() {
         return this.fd;
     }
 
-    /** The calling thread's request buffer, big enough for any request of this session. */
+    @Override
     public RequestBuffer buffer() {
         RequestBuffer buffer = BUFFERS.get();
         if (buffer == null || buffer.size < this.bufferSize) {
@@ -170,7 +171,9 @@ public final class FuseSession {
      * system is unmounted, {@code -ECONNABORTED} once the connection was aborted, {@code -EINTR} /
      * {@code -EAGAIN} / {@code -ENOENT} (an interrupted request) to simply read again.
      */
-    public int receive(RequestBuffer buffer) {
+    @Override
+    public int receive(ServingSession.Buffer request) {
+        RequestBuffer buffer = (RequestBuffer) request;
         long read = Native.libc().read(this.fd, buffer.memory, this.bufferSize);
         if (read < 0) {
             return -Native.lastErrno();
@@ -181,13 +184,15 @@ public final class FuseSession {
         return (int) read;
     }
 
-    /** Whether the request in the buffer is the kernel's INIT. */
-    public static boolean isInit(RequestBuffer buffer) {
+    @Override
+    public boolean isInit(ServingSession.Buffer request) {
+        RequestBuffer buffer = (RequestBuffer) request;
         return MEMORY.getInt(buffer.memory.address() + 4) == FUSE_INIT;
     }
 
-    /** Handles one request (calling the filesystem) and writes the reply. */
-    public void process(RequestBuffer buffer, int length) {
+    @Override
+    public void process(ServingSession.Buffer request, int length) {
+        RequestBuffer buffer = (RequestBuffer) request;
         LibFuse2.get().sessionProcess(this.session, buffer.memory.address(), length, this.chan);
     }
 
@@ -195,6 +200,7 @@ public final class FuseSession {
      * Frees the session: calls the filesystem's destroy, closes the descriptor. Only once every
      * thread has stopped reading; idempotent.
      */
+    @Override
     public synchronized void destroy() {
         if (this.destroyed) {
             return;
@@ -209,7 +215,7 @@ public final class FuseSession {
     }
 
     /** A thread's buffer for one request. */
-    public static final class RequestBuffer {
+    public static final class RequestBuffer implements ServingSession.Buffer {
 
         private final Pointer memory;
 

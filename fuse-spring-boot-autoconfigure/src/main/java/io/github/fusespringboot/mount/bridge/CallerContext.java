@@ -1,0 +1,38 @@
+// getContext() for filesystems served by the protocol engine: the caller of the request in progress.
+package io.github.fusespringboot.mount.bridge;
+
+import ru.serce.jnrfuse.struct.FuseContext;
+
+/**
+ * The {@code struct fuse_context} of the request the calling thread is serving (uid, gid, pid and,
+ * for CREATE/MKNOD/MKDIR, umask of the caller), or null when the thread is not inside a protocol
+ * engine callback. Serving threads are shared with the libfuse2 engine, so it is set for exactly
+ * the duration of one request.
+ */
+public final class CallerContext {
+
+    private static final ThreadLocal<Exchange> CURRENT = new ThreadLocal<>();
+
+    private CallerContext() {
+    }
+
+    /** The calling thread's context, or null outside a protocol engine request. */
+    public static FuseContext current() {
+        Exchange exchange = CURRENT.get();
+        return (exchange != null) ? exchange.context : null;
+    }
+
+    static void enter(Exchange exchange) {
+        FuseContext context = exchange.context;
+        context.uid.set(exchange.header.uid);
+        context.gid.set(exchange.header.gid);
+        context.pid.set(exchange.header.pid);
+        context.umask.set(exchange.umask);
+        CURRENT.set(exchange);
+    }
+
+    static void leave() {
+        CURRENT.remove();
+    }
+
+}

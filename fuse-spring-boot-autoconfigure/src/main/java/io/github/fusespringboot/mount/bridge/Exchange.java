@@ -1,0 +1,142 @@
+// One serving thread's request, reply payload and the jnr-fuse structs the filesystem fills.
+package io.github.fusespringboot.mount.bridge;
+
+import java.nio.ByteBuffer;
+
+import io.github.fusespringboot.mount.natives.NativeBuffer;
+import io.github.fusespringboot.mount.protocol.Attr;
+import io.github.fusespringboot.mount.protocol.Body;
+import io.github.fusespringboot.mount.protocol.InHeader;
+import jnr.ffi.Pointer;
+import ru.serce.jnrfuse.struct.FileStat;
+import ru.serce.jnrfuse.struct.FuseContext;
+import ru.serce.jnrfuse.struct.FuseFileInfo;
+import ru.serce.jnrfuse.struct.Statvfs;
+import ru.serce.jnrfuse.struct.Timespec;
+
+/**
+ * Everything one request needs, allocated once per serving thread and reused: the request as read
+ * from the device, the reply payload the filesystem writes into, and the native {@code struct stat},
+ * {@code struct fuse_file_info}, {@code struct statvfs}, {@code struct timespec[2]} and
+ * {@code struct fuse_context} that jnr-fuse callbacks take (the same layouts libfuse2 hands them).
+ */
+public final class Exchange {
+
+    // offsets in the scratch block; each struct gets room beyond its size
+    private static final int STAT_AT = 0;
+
+    private static final int FILE_INFO_AT = 256;
+
+    private static final int STATVFS_AT = 320;
+
+    private static final int TIMES_AT = 448;
+
+    private static final int CONN_AT = 512;
+
+    private static final int CONTEXT_AT = 640;
+
+    /** {@code offsetof(struct fuse_file_info, fh_old) + 12}: the bit-field word after {@code writepage}. */
+    static final int FILE_INFO_BITS = 20;
+
+    static final int FILE_INFO_WRITEPAGE = 16;
+
+    public final InHeader header = new InHeader();
+
+    public final Body body = new Body();
+
+    public final NativeBuffer request;
+
+    public final NativeBuffer payload;
+
+    final Attr attr = new Attr();
+
+    private final NativeBuffer scratch = new NativeBuffer(1024);
+
+    final FileStat stat;
+
+    final FuseFileInfo fileInfo;
+
+    final Statvfs statvfs;
+
+    final Timespec[] times;
+
+    final FuseContext context;
+
+    /** The umask of a CREATE/MKNOD/MKDIR request (0 for the others), for {@code getContext()}. */
+    int umask;
+
+    public Exchange(int requestSize, int payloadSize) {
+        this.request = new NativeBuffer(requestSize);
+        this.payload = new NativeBuffer(payloadSize);
+        this.stat = FileStat.of(this.scratch.pointer(STAT_AT, 256));
+        this.fileInfo = FuseFileInfo.of(this.scratch.pointer(FILE_INFO_AT, 64));
+        this.statvfs = Statvfs.of(this.scratch.pointer(STATVFS_AT, 128));
+        this.times = new Timespec[] { Timespec.of(this.scratch.pointer(TIMES_AT, 16)),
+                Timespec.of(this.scratch.pointer(TIMES_AT + 16, 16)) };
+        this.context = FuseContext.of(this.scratch.pointer(CONTEXT_AT, 64));
+    }
+
+    /** The reply payload as a little-endian buffer. */
+    public ByteBuffer out() {
+        return this.payload.buffer();
+    }
+
+    /** The request as a little-endian buffer. */
+    public ByteBuffer in() {
+        return this.request.buffer();
+    }
+
+    FileStat clearedStat() {
+        this.scratch.clear(STAT_AT, 256);
+        return this.stat;
+    }
+
+    Statvfs clearedStatvfs() {
+        this.scratch.clear(STATVFS_AT, 128);
+        return this.statvfs;
+    }
+
+    /** A zeroed {@code fuse_file_info} with {@code flags} and {@code fh} set. */
+    FuseFileInfo fileInfo(int flags, long fh) {
+        this.scratch.clear(FILE_INFO_AT, 64);
+        this.fileInfo.flags.set(flags);
+        this.fileInfo.fh.set(fh);
+        return this.fileInfo;
+    }
+
+    /** The bit-field word of the file info (direct_io, keep_cache, flush, nonseekable, flock_release). */
+    int fileInfoBits() {
+        return this.scratch.pointer().getInt(FILE_INFO_AT + FILE_INFO_BITS);
+    }
+
+    void fileInfoBits(int bits) {
+        this.scratch.pointer().putInt(FILE_INFO_AT + FILE_INFO_BITS, bits);
+    }
+
+    void fileInfoWritepage(int writepage) {
+        this.scratch.pointer().putInt(FILE_INFO_AT + FILE_INFO_WRITEPAGE, writepage);
+    }
+
+    /** A zeroed {@code struct fuse_conn_info} (libfuse 2.9) with the negotiated values, for {@code init}. */
+    Pointer connectionInfo(int major, int minor, int maxWrite, int maxReadahead, boolean asyncRead) {
+        this.scratch.clear(CONN_AT, 128);
+        Pointer conn = this.scratch.pointer(CONN_AT, 128);
+        conn.putInt(0, major);
+        conn.putInt(4, minor);
+        conn.putInt(8, asyncRead ? 1 : 0);
+        conn.putInt(12, maxWrite);
+        conn.putInt(16, maxReadahead);
+        return conn;
+    }
+
+    /** The request's payload bytes {@code [offset, offset + size)} as a jnr pointer. */
+    Pointer requestPointer(int offset, int size) {
+        return this.request.pointer(offset, size);
+    }
+
+    /** The reply payload's first {@code size} bytes as a jnr pointer. */
+    Pointer replyPointer(int size) {
+        return this.payload.pointer(0, size);
+    }
+
+}

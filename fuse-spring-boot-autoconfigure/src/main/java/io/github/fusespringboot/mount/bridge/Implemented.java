@@ -1,0 +1,77 @@
+// Which jnr-fuse operations a filesystem class implements (no @NotImplemented), computed once per class.
+package io.github.fusespringboot.mount.bridge;
+
+import java.lang.reflect.Method;
+import java.util.HashSet;
+import java.util.Set;
+
+import ru.serce.jnrfuse.NotImplemented;
+
+/**
+ * What lib/fuse.c learns from which {@code fuse_operations} pointers are set: an operation marked
+ * {@link NotImplemented} (as every method of {@code FuseStubFS} is until overridden) is answered the
+ * way libfuse answers a missing one, without calling the stub.
+ */
+final class Implemented {
+
+    private static final ClassValue<Implemented> BY_CLASS = new ClassValue<>() {
+        @Override
+        protected Implemented computeValue(Class<?> type) {
+            return new Implemented(type);
+        }
+    };
+
+    final boolean getattr, fgetattr, readlink, mknod, mkdir, unlink, rmdir, symlink, rename, link, chmod, chown,
+            truncate, ftruncate, utimens, open, read, write, statfs, flush, release, fsync, setxattr, getxattr,
+            listxattr, removexattr, opendir, readdir, releasedir, fsyncdir, init, destroy, access, create,
+            fallocate;
+
+    private Implemented(Class<?> type) {
+        Set<String> missing = new HashSet<>();
+        for (Method method : type.getMethods()) {
+            if (method.isAnnotationPresent(NotImplemented.class)) {
+                missing.add(method.getName());
+            }
+        }
+        this.getattr = !missing.contains("getattr");
+        this.fgetattr = !missing.contains("fgetattr");
+        this.readlink = !missing.contains("readlink");
+        this.mknod = !missing.contains("mknod");
+        this.mkdir = !missing.contains("mkdir");
+        this.unlink = !missing.contains("unlink");
+        this.rmdir = !missing.contains("rmdir");
+        this.symlink = !missing.contains("symlink");
+        this.rename = !missing.contains("rename");
+        this.link = !missing.contains("link");
+        this.chmod = !missing.contains("chmod");
+        this.chown = !missing.contains("chown");
+        this.truncate = !missing.contains("truncate");
+        this.ftruncate = !missing.contains("ftruncate");
+        this.utimens = !missing.contains("utimens");
+        this.open = !missing.contains("open");
+        this.read = !missing.contains("read");
+        this.write = !missing.contains("write");
+        this.statfs = !missing.contains("statfs");
+        this.flush = !missing.contains("flush");
+        this.release = !missing.contains("release");
+        this.fsync = !missing.contains("fsync");
+        this.setxattr = !missing.contains("setxattr");
+        this.getxattr = !missing.contains("getxattr");
+        this.listxattr = !missing.contains("listxattr");
+        this.removexattr = !missing.contains("removexattr");
+        this.opendir = !missing.contains("opendir");
+        this.readdir = !missing.contains("readdir");
+        this.releasedir = !missing.contains("releasedir");
+        this.fsyncdir = !missing.contains("fsyncdir");
+        this.init = !missing.contains("init");
+        this.destroy = !missing.contains("destroy");
+        this.access = !missing.contains("access");
+        this.create = !missing.contains("create");
+        this.fallocate = !missing.contains("fallocate");
+    }
+
+    static Implemented by(Class<?> type) {
+        return BY_CLASS.get(type);
+    }
+
+}

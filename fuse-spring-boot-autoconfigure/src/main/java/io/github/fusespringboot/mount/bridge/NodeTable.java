@@ -1,0 +1,236 @@
+// Node ids for the kernel, paths for the filesystem: libfuse's high-level node table, in Java.
+package io.github.fusespringboot.mount.bridge;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The nodes the kernel knows, as lib/fuse.c keeps them: each node has an id (1 is the root), a
+ * generation, a parent and a name, and a lookup count that LOOKUP-like replies raise and FORGET
+ * lowers. A node leaves the table when its count reaches zero; ids are never reused while the
+ * table lives (they come from a 64-bit counter), so id + generation is unique for the mount's life.
+ * An unlinked or replaced node stays known by id (the kernel may still use it) but has no path.
+ */
+final class NodeTable {
+
+    static final long ROOT_ID = 1;
+
+    /** One node. Fields are guarded by the table's lock. */
+    static final class Node {
+
+        final long id;
+
+        final long generation;
+
+        Node parent;
+
+        String name;
+
+        long lookups;
+
+        /** The path it had when it was unlinked, for RELEASE/FLUSH of files still open. */
+        String lastPath;
+
+        /** Open file handles (OPEN/CREATE minus RELEASE): an open node is hidden, not unlinked. */
+        int opens;
+
+        /** Renamed to a {@code .fuse_hidden} name instead of unlinked while open; unlinked on its last release. */
+        boolean hidden;
+
+        Node(long id, long generation, Node parent, String name) {
+            this.id = id;
+            this.generation = generation;
+            this.parent = parent;
+            this.name = name;
+        }
+
+    }
+
+    /** A (parent id, name) key of the name index. */
+    private record Key(long parent, String name) {
+    }
+
+    private final Map<Long, Node> byId = new HashMap<>();
+
+    private final Map<Key, Node> byName = new HashMap<>();
+
+    private final Node root = new Node(ROOT_ID, 0, null, null);
+
+    private long nextId = ROOT_ID + 1;
+
+    private long generation;
+
+    NodeTable() {
+        this.byId.put(ROOT_ID, this.root);
+    }
+
+    /** The path of node {@code id}, or null when the id is unknown or the node was unlinked. */
+    synchronized String path(long id) {
+        Node node = this.byId.get(id);
+        return (node != null) ? pathOf(node) : null;
+    }
+
+    /** The path of entry {@code name} in directory {@code parent}, or null when the directory has none. */
+    synchronized String childPath(long parent, String name) {
+        Node node = this.byId.get(parent);
+        String dir = (node != null) ? pathOf(node) : null;
+        if (dir == null) {
+            return null;
+        }
+        return (dir.length() == 1) ? "/" + name : dir + "/" + name;
+    }
+
+    /** The path of node {@code id}, or the path it had when it was unlinked, or null. */
+    synchronized String pathOrLast(long id) {
+        Node node = this.byId.get(id);
+        if (node == null) {
+            return null;
+        }
+        String path = pathOf(node);
+        return (path != null) ? path : node.lastPath;
+    }
+
+    private String pathOf(Node node) {
+        if (node == this.root) {
+            return "/";
+        }
+        StringBuilder path = new StringBuilder();
+        for (Node at = node; at != this.root; at = at.parent) {
+            if (at == null || at.name == null) {
+                return null;
+            }
+            path.insert(0, at.name).insert(0, '/');
+        }
+        return path.toString();
+    }
+
+    /** The node a successful LOOKUP (or create, mkdir, ...) of {@code name} in {@code parent} returns, counted once more. */
+    synchronized Node lookedUp(long parent, String name) {
+        Node dir = this.byId.get(parent);
+        if (dir == null) {
+            return null;
+        }
+        Key key = new Key(parent, name);
+        Node node = this.byName.get(key);
+        if (node == null) {
+            long id = this.nextId++;
+            if (this.nextId == 0) { // 2^64 ids later: start over with a new generation
+                this.nextId = ROOT_ID + 1;
+                this.generation++;
+            }
+            while (this.byId.containsKey(id)) {
+                id = this.nextId++;
+            }
+            node = new Node(id, this.generation, dir, name);
+            this.byId.put(id, node);
+            this.byName.put(key, node);
+        }
+        node.lookups++;
+        return node;
+    }
+
+    /** FORGET: the kernel dropped {@code count} references to node {@code id}. */
+    synchronized void forget(long id, long count) {
+        if (id == ROOT_ID) {
+            return;
+        }
+        Node node = this.byId.get(id);
+        if (node == null) {
+            return;
+        }
+        node.lookups -= count;
+        if (node.lookups <= 0) {
+            this.byId.remove(id);
+            if (node.name != null && node.parent != null) {
+                this.byName.remove(new Key(node.parent.id, node.name), node);
+            }
+        }
+    }
+
+    /** UNLINK/RMDIR succeeded: the name is gone; its node (if known) keeps its id but loses its path. */
+    synchronized void removed(long parent, String name) {
+        Node node = this.byName.remove(new Key(parent, name));
+        if (node != null) {
+            node.lastPath = pathOf(node);
+            node.parent = null;
+            node.name = null;
+        }
+    }
+
+    /** RENAME succeeded: what was at the new name is replaced, the node moves. */
+    synchronized void renamed(long oldParent, String oldName, long newParent, String newName) {
+        removed(newParent, newName);
+        Node node = this.byName.remove(new Key(oldParent, oldName));
+        Node dir = this.byId.get(newParent);
+        if (node != null && dir != null) {
+            node.parent = dir;
+            node.name = newName;
+            this.byName.put(new Key(newParent, newName), node);
+        }
+        else if (node != null) {
+            node.parent = null;
+            node.name = null;
+        }
+    }
+
+    /** A file handle on node {@code id} was opened. */
+    synchronized void opened(long id) {
+        Node node = this.byId.get(id);
+        if (node != null) {
+            node.opens++;
+        }
+    }
+
+    /**
+     * A file handle on node {@code id} was released. Returns the node's hidden path when that was its
+     * last handle and it was hidden (the caller unlinks it then), else null.
+     */
+    synchronized String released(long id) {
+        Node node = this.byId.get(id);
+        if (node == null || --node.opens > 0 || !node.hidden) {
+            return null;
+        }
+        return pathOf(node);
+    }
+
+    /** Whether entry {@code name} of {@code parent} is a node with open file handles. */
+    synchronized boolean isOpen(long parent, String name) {
+        Node node = this.byName.get(new Key(parent, name));
+        return node != null && node.opens > 0;
+    }
+
+    /** The entry was renamed to {@code hiddenName} in the same directory to keep it while open. */
+    synchronized void hidden(long parent, String name, String hiddenName) {
+        Node node = this.byName.get(new Key(parent, name));
+        renamed(parent, name, parent, hiddenName);
+        if (node != null) {
+            node.hidden = true;
+        }
+    }
+
+    /** The hidden node {@code id} was unlinked on its last release: it loses its name. */
+    synchronized void detach(long id) {
+        Node node = this.byId.get(id);
+        if (node != null && node.parent != null && node.name != null) {
+            removed(node.parent.id, node.name);
+        }
+    }
+
+    /** The id of entry {@code name} of {@code parent}, or 0. */
+    synchronized long idOf(long parent, String name) {
+        Node node = this.byName.get(new Key(parent, name));
+        return (node != null) ? node.id : 0;
+    }
+
+    /** The lookup count of node {@code id} (0 when unknown), for tests and diagnostics. */
+    synchronized long lookups(long id) {
+        Node node = this.byId.get(id);
+        return (node != null) ? node.lookups : 0;
+    }
+
+    /** How many nodes the table holds, the root included. */
+    synchronized int size() {
+        return this.byId.size();
+    }
+
+}

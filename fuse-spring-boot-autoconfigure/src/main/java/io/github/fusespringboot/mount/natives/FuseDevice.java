@@ -1,0 +1,79 @@
+// One /dev/fuse descriptor as the protocol engine uses it: a request per read, a reply per writev.
+package io.github.fusespringboot.mount.natives;
+
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.LibraryOption;
+import jnr.ffi.Pointer;
+
+/**
+ * Reads requests from and writes replies to a mounted {@code /dev/fuse} descriptor. No libfuse: only
+ * libc's {@code read} and {@code writev}. Closing the descriptor is the owner's job ({@link #close()}).
+ */
+public final class FuseDevice {
+
+    private static final DeviceIo IO = LibraryLoader.create(DeviceIo.class)
+        .option(LibraryOption.SaveError, true)
+        .load("c");
+
+    private final int fd;
+
+    private volatile boolean closed;
+
+    public FuseDevice(int fd) {
+        this.fd = fd;
+    }
+
+    /** The descriptor. */
+    public int fd() {
+        return this.fd;
+    }
+
+    /**
+     * Reads one request into {@code into}. Returns its length, or a negative errno ({@code -ENODEV}
+     * once unmounted, {@code -ECONNABORTED} once aborted, {@code -ENOENT}/{@code -EINTR}/
+     * {@code -EAGAIN}: read again).
+     */
+    public int read(NativeBuffer into) {
+        long read = IO.read(this.fd, into.pointer(), into.size());
+        if (read < 0) {
+            return -Native.lastErrno();
+        }
+        return (int) read;
+    }
+
+    /**
+     * Writes one reply: {@code headerLength} bytes of {@code header}, then {@code payloadLength}
+     * bytes of {@code payload} from {@code payloadOffset}, in one {@code writev}. Returns 0 or the
+     * errno (ENOENT: the kernel dropped the request meanwhile, an interrupt; not an error).
+     */
+    public int write(ReplyVector vector, NativeBuffer header, int headerLength, NativeBuffer payload,
+            int payloadOffset, int payloadLength) {
+        Pointer iov = vector.iov;
+        iov.putAddress(0, header.address());
+        iov.putLong(8, headerLength);
+        int count = 1;
+        if (payloadLength > 0) {
+            iov.putAddress(16, payload.address() + payloadOffset);
+            iov.putLong(24, payloadLength);
+            count = 2;
+        }
+        long written = IO.writev(this.fd, iov, count);
+        return (written < 0) ? Native.lastErrno() : 0;
+    }
+
+    /** Closes the descriptor once; later calls do nothing. */
+    public synchronized void close() {
+        if (!this.closed) {
+            this.closed = true;
+            Native.close(this.fd);
+        }
+    }
+
+    /** A serving thread's {@code struct iovec[2]}, reused for every reply it writes. */
+    public static final class ReplyVector {
+
+        private final Pointer iov = jnr.ffi.Memory.allocateDirect(Native.runtime(), 32, true);
+
+    }
+
+}

@@ -1,0 +1,281 @@
+// The engine's own FUSE session: requests read from /dev/fuse, answered through the filesystem bridge.
+package io.github.fusespringboot.mount.serve;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import io.github.fusespringboot.mount.bridge.BridgeOptions;
+import io.github.fusespringboot.mount.bridge.Exchange;
+import io.github.fusespringboot.mount.bridge.FilesystemBridge;
+import io.github.fusespringboot.mount.natives.Errno;
+import io.github.fusespringboot.mount.natives.FuseDevice;
+import io.github.fusespringboot.mount.natives.NativeBuffer;
+import io.github.fusespringboot.mount.natives.SessionCallbacks;
+import io.github.fusespringboot.mount.protocol.InHeader;
+import io.github.fusespringboot.mount.protocol.InitFlags;
+import io.github.fusespringboot.mount.protocol.InitNegotiation;
+import io.github.fusespringboot.mount.protocol.MalformedRequestException;
+import io.github.fusespringboot.mount.protocol.Opcode;
+import io.github.fusespringboot.mount.protocol.OutHeader;
+import io.github.fusespringboot.mount.protocol.Requests;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import ru.serce.jnrfuse.FuseFS;
+
+/**
+ * A session that speaks the kernel protocol itself, with no libfuse: one request per {@code read}
+ * of the descriptor into a buffer of max_write plus a page, dispatch by opcode, one {@code writev}
+ * per reply (header + payload), no reply for FORGET, BATCH_FORGET and INTERRUPT. A malformed
+ * request is answered EINVAL (or dropped when it wants no answer) and never ends the session.
+ *
+ * <p>
+ * Serving threads are the handle's; each gets its own buffers ({@link #buffer()}), kept per thread
+ * and reused by every protocol session that thread serves later.
+ */
+public final class ProtocolSession implements ServingSession {
+
+    private static final Logger logger = LoggerFactory.getLogger(ProtocolSession.class);
+
+    private static final int PAGE = 4096;
+
+    /** What the engine implements and wants on, offered by the kernel or not. */
+    static final long WANTED = InitFlags.ASYNC_READ | InitFlags.ATOMIC_O_TRUNC | InitFlags.BIG_WRITES
+            | InitFlags.MAX_PAGES | InitFlags.PARALLEL_DIROPS | InitFlags.ABORT_ERROR | InitFlags.INIT_EXT;
+
+    private static final ThreadLocal<Buffers> BUFFERS = new ThreadLocal<>();
+
+    private static volatile int maxPagesLimit;
+
+    private final FuseDevice device;
+
+    private final FilesystemBridge bridge;
+
+    private final InitNegotiation.Policy policy;
+
+    private final int requestSize;
+
+    private final int payloadSize;
+
+    private final AtomicLongArray unimplemented = new AtomicLongArray(64);
+
+    private volatile InitNegotiation.Outcome negotiated;
+
+    private volatile boolean destroyed;
+
+    private ProtocolSession(int fd, FilesystemBridge bridge, BridgeOptions options) {
+        this.device = new FuseDevice(fd);
+        this.bridge = bridge;
+        long wanted = options.syncRead() ? WANTED & ~InitFlags.ASYNC_READ : WANTED;
+        if (!bridge.truncates()) {
+            wanted &= ~InitFlags.ATOMIC_O_TRUNC;
+        }
+        this.policy = new InitNegotiation.Policy(options.maxWrite(), maxPagesLimit(), wanted, options.maxReadahead(),
+                options.maxBackground(), options.congestionThreshold());
+        int maxWrite = Math.max(options.maxWrite(), PAGE);
+        int pages = (maxWrite + PAGE - 1) / PAGE;
+        // reads are at most max_pages (or, without FUSE_MAX_PAGES, 32) pages
+        this.payloadSize = Math.max(pages, 32) * PAGE + PAGE;
+        this.requestSize = Math.max(8192, pages * PAGE + PAGE);
+    }
+
+    /**
+     * A session on the mounted descriptor {@code fd}, which it owns from then on ({@link #destroy()}
+     * closes it). {@code libraryOptions} are the libfuse options the user gave (see {@link BridgeOptions}).
+     */
+    public static ProtocolSession create(int fd, List<String> libraryOptions, FuseFS filesystem,
+            SessionCallbacks callbacks) {
+        try {
+            BridgeOptions options = BridgeOptions.parse(libraryOptions);
+            return new ProtocolSession(fd, new FilesystemBridge(filesystem, callbacks, options), options);
+        }
+        catch (RuntimeException | Error ex) {
+            new FuseDevice(fd).close();
+            throw ex;
+        }
+    }
+
+    /** The kernel's {@code max_pages_limit} (Linux 6.13+), or the fixed 256 of older kernels. */
+    private static int maxPagesLimit() {
+        int limit = maxPagesLimit;
+        if (limit == 0) {
+            // one read with a large buffer: a sysctl file answers a read at a non-zero offset with EOF,
+            // so reading it piecewise (as Files.readString does for a file of size 0) gives "2" for "256"
+            try (InputStream in = Files.newInputStream(Path.of("/proc/sys/fs/fuse/max_pages_limit"))) {
+                byte[] text = new byte[32];
+                int read = in.read(text);
+                limit = Integer.parseInt(new String(text, 0, Math.max(read, 0), StandardCharsets.US_ASCII).trim());
+            }
+            catch (IOException | NumberFormatException ex) {
+                limit = InitNegotiation.DEFAULT_MAX_PAGES_LIMIT;
+            }
+            maxPagesLimit = limit;
+        }
+        return limit;
+    }
+
+    /** What INIT negotiated, or null before it. */
+    public InitNegotiation.Outcome negotiated() {
+        return this.negotiated;
+    }
+
+    /**
+     * How many requests with this opcode were answered ENOSYS because the engine does not know it
+     * (opcodes of 63 and above share slot 63).
+     */
+    public long unimplementedAnswers(int opcode) {
+        return (opcode >= 0 && opcode < 64) ? this.unimplemented.get(opcode) : 0;
+    }
+
+    /** How many nodes the kernel holds references to, the root included. */
+    public int nodeCount() {
+        return this.bridge.nodeCount();
+    }
+
+    @Override
+    public int fd() {
+        return this.device.fd();
+    }
+
+    @Override
+    public Buffer buffer() {
+        Buffers buffers = BUFFERS.get();
+        if (buffers == null || buffers.exchange.request.size() < this.requestSize
+                || buffers.exchange.payload.size() < this.payloadSize) {
+            buffers = new Buffers(new Exchange(this.requestSize, this.payloadSize));
+            BUFFERS.set(buffers);
+        }
+        return buffers;
+    }
+
+    /** The exchange behind a buffer of this class, for tests that hand-craft requests. */
+    static Exchange exchangeOf(Buffer buffer) {
+        return ((Buffers) buffer).exchange;
+    }
+
+    @Override
+    public int receive(Buffer buffer) {
+        return this.device.read(((Buffers) buffer).exchange.request);
+    }
+
+    @Override
+    public boolean isInit(Buffer buffer) {
+        return ((Buffers) buffer).exchange.in().getInt(4) == Opcode.INIT;
+    }
+
+    @Override
+    public boolean initialized() {
+        return this.negotiated != null;
+    }
+
+    @Override
+    public void process(Buffer buffer, int length) {
+        Buffers buffers = (Buffers) buffer;
+        Exchange exchange = buffers.exchange;
+        InHeader header = exchange.header;
+        try {
+            header.decode(exchange.in(), length);
+        }
+        catch (MalformedRequestException ex) {
+            logger.debug("Dropping a malformed FUSE request: {}", ex.getMessage());
+            if (length >= 16 && !Opcode.isNoReply(exchange.in().getInt(4))) {
+                reply(buffers, exchange.in().getLong(8), -Errno.EINVAL);
+            }
+            return;
+        }
+        int result;
+        try {
+            result = dispatch(exchange, header.opcode);
+        }
+        catch (MalformedRequestException ex) {
+            logger.debug("Malformed FUSE {} request: {}", Opcode.name(header.opcode), ex.getMessage());
+            result = Opcode.isNoReply(header.opcode) ? FilesystemBridge.NO_REPLY : -Errno.EINVAL;
+        }
+        catch (RuntimeException ex) {
+            logger.warn("FUSE {} request failed in the engine", Opcode.name(header.opcode), ex);
+            result = Opcode.isNoReply(header.opcode) ? FilesystemBridge.NO_REPLY : -Errno.EIO;
+        }
+        if (result != FilesystemBridge.NO_REPLY) {
+            reply(buffers, header.unique, result);
+        }
+    }
+
+    private int dispatch(Exchange exchange, int opcode) {
+        if (opcode == Opcode.INIT) {
+            return init(exchange);
+        }
+        if (this.negotiated == null) {
+            return Opcode.isNoReply(opcode) ? FilesystemBridge.NO_REPLY : -Errno.EIO; // as libfuse before INIT
+        }
+        if (!FilesystemBridge.handles(opcode)) {
+            this.unimplemented.incrementAndGet(Math.min(Math.max(opcode, 0), 63));
+            return -Errno.ENOSYS; // what libfuse answers an opcode it does not know
+        }
+        return this.bridge.handle(exchange);
+    }
+
+    private int init(Exchange exchange) {
+        exchange.body.reset(exchange.in(), InHeader.SIZE, exchange.header.bodyEnd());
+        Requests.Init kernel = Requests.Init.decode(exchange.body);
+        InitNegotiation.Outcome outcome = InitNegotiation.negotiate(kernel, this.policy);
+        if (outcome.errno() != 0) {
+            logger.warn("The kernel offered FUSE protocol {}.{}, which this engine cannot speak", kernel.major(),
+                    kernel.minor());
+            return -outcome.errno();
+        }
+        int length = InitNegotiation.encode(exchange.out(), 0, outcome);
+        if (!outcome.again()) {
+            this.bridge.init(exchange, outcome, (outcome.flags() & InitFlags.ASYNC_READ) != 0);
+            this.negotiated = outcome;
+            logger.debug("FUSE INIT: kernel {}.{} flags {}; agreed 7.{} max_write {} max_pages {} flags {}",
+                    kernel.major(), kernel.minor(), InitFlags.names(kernel.flags()), outcome.minor(),
+                    outcome.maxWrite(), outcome.maxPages(), InitFlags.names(outcome.flags()));
+        }
+        return length;
+    }
+
+    private void reply(Buffers buffers, long unique, int result) {
+        Exchange exchange = buffers.exchange;
+        int payload = Math.max(result, 0);
+        OutHeader.encode(buffers.header.buffer(), OutHeader.SIZE + payload, (result < 0) ? -result : 0, unique);
+        int errno = this.device.write(buffers.vector, buffers.header, OutHeader.SIZE, exchange.payload, 0, payload);
+        if (errno != 0 && errno != Errno.ENOENT && !this.destroyed) {
+            // ENOENT: the request was interrupted and is gone; ENODEV: unmounted meanwhile
+            logger.debug("Writing a FUSE reply failed with {}", Errno.describe(errno));
+        }
+    }
+
+    @Override
+    public synchronized void destroy() {
+        if (this.destroyed) {
+            return;
+        }
+        this.destroyed = true;
+        try {
+            this.bridge.destroy();
+        }
+        finally {
+            this.device.close();
+        }
+    }
+
+    /** A serving thread's exchange, reply header and iovec. */
+    private static final class Buffers implements Buffer {
+
+        final Exchange exchange;
+
+        final NativeBuffer header = new NativeBuffer(OutHeader.SIZE);
+
+        final FuseDevice.ReplyVector vector = new FuseDevice.ReplyVector();
+
+        Buffers(Exchange exchange) {
+            this.exchange = exchange;
+        }
+
+    }
+
+}

@@ -1,0 +1,49 @@
+// What the mount handle needs of a session, whichever engine speaks the protocol behind it.
+package io.github.fusespringboot.mount.serve;
+
+/**
+ * The seam between a mount's handle (its threads, state and unmount escalation) and the session
+ * that turns requests into filesystem calls: libfuse2's, or the engine's own protocol session. The
+ * handle's serving threads loop on {@link #receive} and {@link #process}; the session never calls
+ * back into the handle except through the callbacks it was built with.
+ */
+public interface ServingSession {
+
+    /** A serving thread's request buffer, made by {@link #buffer()} and used only by that thread. */
+    interface Buffer {
+    }
+
+    /** The descriptor this session reads requests from. */
+    int fd();
+
+    /** The calling thread's buffer, big enough for any request of this session. */
+    Buffer buffer();
+
+    /**
+     * Reads one request. Returns its length, or a negative errno: {@code -ENODEV} once the file
+     * system is unmounted, {@code -ECONNABORTED} once the connection was aborted, {@code -EINTR} /
+     * {@code -EAGAIN} / {@code -ENOENT} (an interrupted request) to simply read again.
+     */
+    int receive(Buffer buffer);
+
+    /** Whether the request just received is the kernel's INIT. */
+    boolean isInit(Buffer buffer);
+
+    /**
+     * Whether the session is ready to serve: the INIT just processed was answered with a version
+     * (false after a "newer major" answer that waits for a second INIT).
+     */
+    default boolean initialized() {
+        return true;
+    }
+
+    /** Handles one request (calling the filesystem) and writes its reply, if it has one. Never throws. */
+    void process(Buffer buffer, int length);
+
+    /**
+     * Frees the session: calls the filesystem's destroy, closes the descriptor. Only once every
+     * thread has stopped reading; idempotent.
+     */
+    void destroy();
+
+}

@@ -1,0 +1,71 @@
+package io.github.fusespringboot.mount.bridge;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class NodeTableTest {
+
+    private final NodeTable nodes = new NodeTable();
+
+    @Test
+    void aNameLookedUpTwiceIsOneNodeWithTwoReferencesUntilForgotten() {
+        NodeTable.Node first = this.nodes.lookedUp(NodeTable.ROOT_ID, "a");
+        NodeTable.Node second = this.nodes.lookedUp(NodeTable.ROOT_ID, "a");
+        assertThat(second).isSameAs(first);
+        assertThat(this.nodes.lookups(first.id)).isEqualTo(2);
+        this.nodes.forget(first.id, 1);
+        assertThat(this.nodes.path(first.id)).isEqualTo("/a");
+        this.nodes.forget(first.id, 1);
+        assertThat(this.nodes.path(first.id)).isNull();
+        assertThat(this.nodes.size()).isEqualTo(1);
+    }
+
+    @Test
+    void idsAreNeverReusedSoIdAndGenerationStayUnique() {
+        NodeTable.Node a = this.nodes.lookedUp(NodeTable.ROOT_ID, "a");
+        this.nodes.forget(a.id, 1);
+        NodeTable.Node again = this.nodes.lookedUp(NodeTable.ROOT_ID, "a");
+        assertThat(again.id).isNotEqualTo(a.id).isGreaterThan(NodeTable.ROOT_ID);
+    }
+
+    @Test
+    void buildsPathsThroughParentsAndFollowsRenames() {
+        NodeTable.Node dir = this.nodes.lookedUp(NodeTable.ROOT_ID, "dir");
+        NodeTable.Node file = this.nodes.lookedUp(dir.id, "f.txt");
+        assertThat(this.nodes.path(file.id)).isEqualTo("/dir/f.txt");
+        assertThat(this.nodes.childPath(dir.id, "new")).isEqualTo("/dir/new");
+        assertThat(this.nodes.childPath(NodeTable.ROOT_ID, "x")).isEqualTo("/x");
+        this.nodes.renamed(NodeTable.ROOT_ID, "dir", NodeTable.ROOT_ID, "moved");
+        assertThat(this.nodes.path(file.id)).isEqualTo("/moved/f.txt");
+        this.nodes.renamed(dir.id, "f.txt", NodeTable.ROOT_ID, "top.txt");
+        assertThat(this.nodes.path(file.id)).isEqualTo("/top.txt");
+    }
+
+    @Test
+    void anUnlinkedNodeKeepsItsIdAndLastPathButLosesItsPath() {
+        NodeTable.Node file = this.nodes.lookedUp(NodeTable.ROOT_ID, "gone");
+        this.nodes.removed(NodeTable.ROOT_ID, "gone");
+        assertThat(this.nodes.path(file.id)).isNull();
+        assertThat(this.nodes.pathOrLast(file.id)).isEqualTo("/gone");
+        NodeTable.Node fresh = this.nodes.lookedUp(NodeTable.ROOT_ID, "gone");
+        assertThat(fresh.id).isNotEqualTo(file.id);
+        assertThat(this.nodes.lookups(file.id)).isEqualTo(1); // still referenced by the kernel
+    }
+
+    @Test
+    void aRenameOntoAnExistingNameDetachesTheReplacedNode() {
+        NodeTable.Node source = this.nodes.lookedUp(NodeTable.ROOT_ID, "s");
+        NodeTable.Node target = this.nodes.lookedUp(NodeTable.ROOT_ID, "t");
+        this.nodes.renamed(NodeTable.ROOT_ID, "s", NodeTable.ROOT_ID, "t");
+        assertThat(this.nodes.path(source.id)).isEqualTo("/t");
+        assertThat(this.nodes.path(target.id)).isNull();
+    }
+
+    @Test
+    void theRootIsNeverForgotten() {
+        this.nodes.forget(NodeTable.ROOT_ID, 1000);
+        assertThat(this.nodes.path(NodeTable.ROOT_ID)).isEqualTo("/");
+    }
+
+}
