@@ -31,6 +31,7 @@ static int cycles;
 static int multithreaded;
 static atomic_int next_cycle;
 static atomic_int failures;
+static atomic_int aborted;
 
 static int h_getattr(const char *path, struct stat *st)
 {
@@ -119,6 +120,9 @@ static int one_cycle(int worker, int cycle)
 		rmdir(dir);
 		return fail(cycle, "fuse_new / pthread_create");
 	}
+	/* the connection id (for the abort below) without a request: cached attributes only */
+	struct statx root = { 0 };
+	statx(AT_FDCWD, dir, AT_STATX_DONT_SYNC, 0, &root);
 	int ok = 0;
 	int in = open(file, O_RDONLY | O_CLOEXEC);
 	if (in >= 0) {
@@ -132,7 +136,23 @@ static int one_cycle(int worker, int cycle)
 		fail(cycle, "umount2");
 		umount2(dir, MNT_DETACH);
 	}
-	pthread_join(thread, NULL);
+	/* bounded like the engine: a connection that outlives its unmount (a copy of the mount in another
+	 * mount namespace keeps it open) is aborted through fusectl after 10 s, and counted */
+	struct timespec deadline;
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 10;
+	if (pthread_timedjoin_np(thread, NULL, &deadline) != 0) {
+		char abort_path[128];
+		snprintf(abort_path, sizeof abort_path, "/sys/fs/fuse/connections/%u/abort", root.stx_dev_minor);
+		int a = open(abort_path, O_WRONLY | O_CLOEXEC);
+		if (a >= 0) {
+			if (write(a, "1", 1) < 0)
+				fail(cycle, "abort");
+			close(a);
+		}
+		atomic_fetch_add(&aborted, 1);
+		pthread_join(thread, NULL);
+	}
 	fuse_destroy(f);
 	rmdir(dir);
 	return ok ? 0 : -1;
@@ -172,8 +192,8 @@ int main(int argc, char *argv[])
 		pthread_join(threads[w], NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double seconds = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-	printf("RESULT mode=c-libfuse2 cycles=%d workers=%d loop=%s failures=%d seconds=%.1f cycles_per_s=%.0f\n",
-			cycles, workers, multithreaded ? "multi" : "single", atomic_load(&failures), seconds,
+	printf("RESULT mode=c-libfuse2 cycles=%d workers=%d loop=%s failures=%d aborted=%d seconds=%.1f cycles_per_s=%.0f\n",
+			cycles, workers, multithreaded ? "multi" : "single", atomic_load(&failures), atomic_load(&aborted), seconds,
 			cycles / seconds);
 	return atomic_load(&failures) == 0 ? 0 : 1;
 }
