@@ -28,6 +28,8 @@ final class ThroughputBench {
 
     private static final long MB = 1_000_000;
 
+    private static final long MAX_STATS_PER_CLIENT = 100_000;
+
     private final MountManager manager;
 
     private final BenchOptions options;
@@ -112,6 +114,11 @@ final class ThroughputBench {
             }
         }
         for (int clients : this.args.positives("clients", "1,4")) {
+            // one stat process gets all its file names as arguments: keep them well under ARG_MAX
+            if (stats / clients > MAX_STATS_PER_CLIENT) {
+                throw new IllegalArgumentException("--stats=" + stats + " gives " + (stats / clients)
+                        + " stat calls to one client, more than " + MAX_STATS_PER_CLIENT + " (its argument list)");
+            }
             rows.add(new Row("stat", 0, clients, stats));
         }
         String only = this.args.text("rows", "");

@@ -80,6 +80,16 @@ class ThroughputBenchTest {
         Files.deleteIfExists(empty);
     }
 
+    @Test
+    @Timeout(60)
+    void moreStatCallsThanOneArgumentListHoldsAreRefusedBeforeMounting() throws Exception {
+        Path root = root("throughput-stats");
+        assertThatThrownBy(() -> SpringApplication.run(SeedBenchApplication.class,
+                with(TINY, "--root=" + root, "--stats=300000", "--clients=2")))
+            .hasStackTraceContaining("--stats=300000 gives 150000 stat calls to one client, more than 100000");
+        assertThat(root.resolve("throughput")).doesNotExist();
+    }
+
     static Path root(String name) throws Exception {
         return Files.createDirectories(Path.of(System.getProperty("fuse.test.root", "/tmp/fuse-spring-boot-tests"))
             .resolve(name + "-" + ProcessHandle.current().pid()));
