@@ -1,5 +1,6 @@
 package io.github.fusespringboot.samples.seedbench;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.github.fusespringboot.mount.MountTable;
@@ -35,6 +36,7 @@ class IdleBenchTest {
                     + "mount_seconds_for_1000<1:(met|missed)");
         assertThat(MountTable.read().fuseMountsUnder(root)).isEmpty();
         assertThat(root.resolve("idle")).doesNotExist();
+        Files.deleteIfExists(root);
     }
 
 }

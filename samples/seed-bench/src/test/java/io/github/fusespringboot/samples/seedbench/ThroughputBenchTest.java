@@ -43,6 +43,7 @@ class ThroughputBenchTest {
             .containsPattern("RESULT scenario=throughput .*row=stat-x2 unit=ops/s ours=[1-9]")
             .contains("throughput: 0 failed run(s)");
         assertThat(MountTable.read().fuseMountsUnder(root)).isEmpty();
+        Files.deleteIfExists(root);
     }
 
     @Test
@@ -66,6 +67,7 @@ class ThroughputBenchTest {
             .doesNotContain("row=write");
         assertThat(MountTable.read().fuseMountsUnder(root)).isEmpty();
         Files.deleteIfExists(reference);
+        Files.deleteIfExists(root);
     }
 
     @Test
@@ -78,6 +80,7 @@ class ThroughputBenchTest {
             .hasStackTraceContaining("--reference=" + empty + " has no zero and sink files");
         assertThat(root.resolve("throughput")).doesNotExist();
         Files.deleteIfExists(empty);
+        Files.deleteIfExists(root);
     }
 
     @Test
@@ -88,6 +91,7 @@ class ThroughputBenchTest {
                 with(TINY, "--root=" + root, "--stats=300000", "--clients=2")))
             .hasStackTraceContaining("--stats=300000 gives 150000 stat calls to one client, more than 100000");
         assertThat(root.resolve("throughput")).doesNotExist();
+        Files.deleteIfExists(root);
     }
 
     static Path root(String name) throws Exception {
