@@ -1,6 +1,8 @@
 // seed-bench as a Spring Boot command-line application using the starter's MountManager bean.
 package io.github.fusespringboot.samples.seedbench;
 
+import java.util.List;
+
 import io.github.fusespringboot.mount.MountManager;
 
 import org.springframework.boot.ApplicationArguments;
@@ -9,12 +11,15 @@ import org.springframework.boot.ExitCodeGenerator;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
  * {@code java -jar seed-bench.jar --cycles=N --workers=P [--loop=single|multi] [--fs=shared|fresh]
  * [--baseline=jnr-fuse] [--root=DIR] [--watchdog=10s]}. Exits 0 when every cycle succeeded and
  * nothing leaked. {@code --scenario=read --op-timers=none|off|on [--seconds=10]} runs the read
- * benchmark instead.
+ * benchmark instead; {@code --scenario=throughput} the data-path benchmark ({@link ThroughputBench}) and
+ * {@code --scenario=idle --mounts=N} the idle-cost one ({@link IdleBench}). The engine measured is the
+ * one the application runs with ({@code -Dfuse.engine=...}); every scenario names it in its output.
  */
 @SpringBootApplication
 public class SeedBenchApplication {
@@ -26,10 +31,19 @@ public class SeedBenchApplication {
     }
 
     @Bean
-    ApplicationRunner seedBench(MountManager manager) {
+    ApplicationRunner seedBench(MountManager manager, Environment environment) {
         return (ApplicationArguments args) -> {
             BenchOptions options = BenchOptions.from(args);
-            if (args.containsOption("scenario") && args.getOptionValues("scenario").contains("read")) {
+            String engine = environment.getProperty("fuse.engine", "libfuse");
+            List<String> scenario = args.containsOption("scenario") ? args.getOptionValues("scenario") : List.of();
+            if (scenario.contains("throughput")) {
+                this.exitCode = new ThroughputBench(manager, options, new ScenarioArguments(args), engine, System.out)
+                    .run();
+            }
+            else if (scenario.contains("idle")) {
+                this.exitCode = new IdleBench(manager, options, new ScenarioArguments(args), engine, System.out).run();
+            }
+            else if (args.containsOption("scenario") && args.getOptionValues("scenario").contains("read")) {
                 String timers = args.containsOption("op-timers") ? args.getOptionValues("op-timers").get(0) : "none";
                 int seconds = args.containsOption("seconds") ? Integer.parseInt(args.getOptionValues("seconds").get(0))
                         : 10;
