@@ -12,7 +12,7 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * {@code java -jar seed-bench.jar --cycles=N --workers=P [--loop=single|multi] [--fs=shared|fresh]
- * [--baseline=jnr-fuse] [--root=DIR] [--watchdog=10s]}. Exits 0 when every cycle succeeded and
+ * [--baseline=jnr-fuse] [--root=DIR] [--watchdog=10s] [--host-mounts=N]}. Exits 0 when every cycle succeeded and
  * nothing leaked. {@code --scenario=read --op-timers=none|off|on [--seconds=10]} runs the read
  * benchmark instead.
  */
