@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 class ForeignMountsTest {
 
     @AfterEach
-    void backToTheKernelsAnswers() {
-        MountLookup.mountinfoOnly(false);
+    void backToWhatThePropertySays() {
+        MountLookup.mountinfoOnly(Boolean.getBoolean(MountLookup.MOUNTINFO_ONLY_PROPERTY));
     }
 
     @ParameterizedTest(name = "mountinfoOnly={0}")
