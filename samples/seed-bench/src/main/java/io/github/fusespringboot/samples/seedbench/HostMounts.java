@@ -63,10 +63,15 @@ final class HostMounts implements AutoCloseable {
         return mounts;
     }
 
-    private static boolean inInitialMountNamespace() throws IOException {
+    /**
+     * Whether this process shares its parent's mount namespace. {@code unshare -m java ...} execs the
+     * JVM in a new namespace, so its parent (the shell) is in another one.
+     */
+    private static boolean inInitialMountNamespace() {
         try {
+            long parent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(1L);
             return Files.readSymbolicLink(Path.of("/proc/self/ns/mnt"))
-                .equals(Files.readSymbolicLink(Path.of("/proc/1/ns/mnt")));
+                .equals(Files.readSymbolicLink(Path.of("/proc/" + parent + "/ns/mnt")));
         }
         catch (IOException ex) {
             return true; // cannot tell: assume the shared one
