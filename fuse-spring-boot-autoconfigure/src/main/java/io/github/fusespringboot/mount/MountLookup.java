@@ -1,4 +1,4 @@
-// Finds and checks mounts in constant time (statx, statmount, the mount's descriptor); mountinfo only where the kernel can't.
+// Finds and checks mounts one by one (statx, statmount, our descriptor); mountinfo only on older kernels.
 package io.github.fusespringboot.mount;
 
 import java.nio.file.Path;
@@ -17,8 +17,9 @@ import io.github.fusespringboot.mount.natives.KernelMounts.PathMount;
  * as before; the system property {@value #MOUNTINFO_ONLY_PROPERTY}{@code =true} forces that.
  *
  * <p>
- * No question here reaches a FUSE server (see {@link KernelMounts}): they are safe from the thread
- * that mounts before the server answers INIT, and on a mount whose server is wedged.
+ * No question here sends a request to the mount it is about (see {@link KernelMounts}): they are
+ * safe from the thread that mounts before the server answers INIT, and on a mount whose server is
+ * wedged. (A path is walked as any lookup walks it, through the directories above the mount.)
  */
 final class MountLookup {
 

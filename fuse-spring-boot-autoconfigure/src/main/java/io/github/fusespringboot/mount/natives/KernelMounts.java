@@ -18,10 +18,12 @@ import jnr.ffi.Pointer;
  * that does not know the unique mount id.
  *
  * <p>
- * None of these calls reaches a FUSE server: statx asks only for the mount id (FUSE's getattr
- * answers from the inode for a request mask without basic fields, and {@code AT_STATX_DONT_SYNC}
- * says so too), statmount never touches a filesystem, and poll only looks at the connection's queue.
- * So they are safe on a mount whose server is wedged, or has not answered INIT yet.
+ * None of these calls sends a request to the FUSE mount asked about: statx asks only for the mount
+ * id (FUSE's getattr answers from the inode for a request mask without basic fields, and
+ * {@code AT_STATX_DONT_SYNC} says so too; fs/fuse/dir.c, fuse_update_get_attr), statmount never
+ * touches a filesystem, and poll only looks at the connection's queue. So they are safe on a mount
+ * whose server is wedged, or has not answered INIT yet. (statx walks the path above the mount like
+ * any lookup.)
  */
 public final class KernelMounts {
 
