@@ -14,7 +14,7 @@ import org.springframework.context.annotation.Bean;
  * {@code java -jar seed-bench.jar --cycles=N --workers=P [--loop=single|multi] [--fs=shared|fresh]
  * [--baseline=jnr-fuse] [--root=DIR] [--watchdog=10s] [--host-mounts=N]}. Exits 0 when every cycle succeeded and
  * nothing leaked. {@code --scenario=read --op-timers=none|off|on [--seconds=10]} runs the read
- * benchmark instead.
+ * benchmark instead; {@code --scenario=health [--checks=20000]} times health checks.
  */
 @SpringBootApplication
 public class SeedBenchApplication {
@@ -34,6 +34,11 @@ public class SeedBenchApplication {
                 int seconds = args.containsOption("seconds") ? Integer.parseInt(args.getOptionValues("seconds").get(0))
                         : 10;
                 this.exitCode = new ReadBench(manager, options, timers, seconds, System.out).run();
+            }
+            else if (args.containsOption("scenario") && args.getOptionValues("scenario").contains("health")) {
+                int checks = args.containsOption("checks") ? Integer.parseInt(args.getOptionValues("checks").get(0))
+                        : 20000;
+                this.exitCode = new HealthBench(manager, options, checks, System.out).run();
             }
             else {
                 this.exitCode = new SeedBench(manager, options, System.out).run();
