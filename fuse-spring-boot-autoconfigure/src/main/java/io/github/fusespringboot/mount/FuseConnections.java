@@ -58,7 +58,7 @@ public final class FuseConnections {
 
     private static void ensureMounted() {
         if (Files.isDirectory(ROOT.resolve("."))
-                && MountTable.read().find(ROOT).filter((e) -> e.type().equals("fusectl")).isPresent()) {
+                && MountLookup.at(ROOT).filter((e) -> e.type().equals("fusectl")).isPresent()) {
             return;
         }
         try {

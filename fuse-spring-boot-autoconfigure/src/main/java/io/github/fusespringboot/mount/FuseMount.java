@@ -87,6 +87,9 @@ public final class FuseMount implements AutoCloseable {
 
     private volatile int connectionId = -1;
 
+    /** Who the kernel mount is (unique mount id, connection id), read right after mount(2). */
+    private volatile MountLookup.Identity identity = MountLookup.Identity.UNKNOWN;
+
     private volatile boolean kernelMounted;
 
     /** The fusermount helper that made the mount, or null for a direct mount. */
@@ -164,6 +167,11 @@ public final class FuseMount implements AutoCloseable {
         return this.connectionId;
     }
 
+    /** Who the kernel mount is; {@link MountLookup.Identity#UNKNOWN} before it exists. */
+    MountLookup.Identity identity() {
+        return this.identity;
+    }
+
     /** Whether any thread is still serving this mount's requests. */
     public boolean isServing() {
         return this.workers.get() > 0;
@@ -199,11 +207,8 @@ public final class FuseMount implements AutoCloseable {
             mountKernel(options, started);
             // now, not on first need: once somebody detaches the mount (umount -l) it leaves the mount
             // table, and the id is what still lets the escalation abort it
-            this.connectionId = MountTable.read()
-                .find(this.target)
-                .filter((entry) -> entry.source().equals(source()))
-                .map(MountTable.Entry::connectionId)
-                .orElse(-1);
+            this.identity = MountLookup.identify(this.target, source());
+            this.connectionId = this.identity.connectionId();
             startWorker();
             awaitInit(started);
             state(MountState.MOUNTED);
@@ -263,8 +268,7 @@ public final class FuseMount implements AutoCloseable {
         Path path = requested.normalize();
         this.target = path;
         checkNotSystemDirectory(path);
-        MountTable table = MountTable.read();
-        checkNotMountPoint(table, path);
+        checkNotMountPoint(path);
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             if (!this.spec.createMountPoint()) {
                 throw fail(MountPhase.VALIDATE, Errno.ENOENT, "the mount point does not exist",
@@ -285,7 +289,7 @@ public final class FuseMount implements AutoCloseable {
         }
         if (!real.equals(path)) {
             checkNotSystemDirectory(real);
-            checkNotMountPoint(MountTable.read(), real);
+            checkNotMountPoint(real);
             this.target = real;
         }
         if (!options.nonEmpty()) {
@@ -310,8 +314,8 @@ public final class FuseMount implements AutoCloseable {
         }
     }
 
-    private void checkNotMountPoint(MountTable table, Path path) {
-        MountTable.Entry entry = table.find(path).orElse(null);
+    private void checkNotMountPoint(Path path) {
+        MountTable.Entry entry = MountLookup.at(path).orElse(null);
         if (entry == null) {
             return;
         }
@@ -621,8 +625,7 @@ public final class FuseMount implements AutoCloseable {
 
     /** After a helper failed to hand over a descriptor: lazily unmount a mount of ours it may have left. */
     private void detachLeftover(String helper) {
-        boolean left = MountTable.read()
-            .find(this.target)
+        boolean left = MountLookup.at(this.target)
             .filter((entry) -> entry.source().equals(source()))
             .isPresent();
         if (left) {
@@ -998,21 +1001,25 @@ public final class FuseMount implements AutoCloseable {
     /**
      * Aborts our FUSE connection through fusectl, unless its id is no longer ours: a connection id is
      * the minor number of the mount's device, which the kernel hands to the next mount as soon as ours
-     * is gone, so an id seen in the mount table under another source now belongs to somebody else.
+     * is gone: so it is aborted only while our own descriptor says the connection still exists
+     * ({@link MountLookup#ownerOf}).
      */
     private boolean abortOwnConnection() {
         int id = this.connectionId;
         if (id < 0) {
             return false;
         }
-        for (MountTable.Entry entry : MountTable.read().entries()) {
-            if (entry.isFuse() && entry.connectionId() == id && !entry.source().equals(source())) {
-                logger.debug("FUSE mount '{}': connection {} now belongs to {}; not aborting it", name(), id,
-                        entry.mountPoint());
+        FuseSession session = this.session;
+        switch (MountLookup.ownerOf(id, (session != null) ? session.fd() : -1, source())) {
+            case OTHERS:
+                logger.debug("FUSE mount '{}': connection {} now belongs to another mount; not aborting it", name(), id);
                 return false;
-            }
+            case ENDED:
+                logger.debug("FUSE mount '{}': connection {} has ended already", name(), id);
+                return true;
+            default:
+                return FuseConnections.abort(id);
         }
-        return FuseConnections.abort(id);
     }
 
     /**
@@ -1021,13 +1028,8 @@ public final class FuseMount implements AutoCloseable {
      * nothing is listed there), or {@link #FOREIGN_ON_TOP}.
      */
     private int topmostMountIsOurs() {
-        MountTable.Entry top = MountTable.read().find(this.target).orElse(null);
-        if (top == null) {
-            return 0; // not listed: the unmount itself tells (EINVAL when nothing is mounted there)
-        }
-        boolean ours = top.source().equals(source())
-                && (this.connectionId < 0 || (top.isFuse() && top.connectionId() == this.connectionId));
-        return ours ? 0 : FOREIGN_ON_TOP;
+        // nothing mounted there counts as ours: the unmount itself tells (EINVAL)
+        return MountLookup.othersOnTop(this.target, this.identity, source()) ? FOREIGN_ON_TOP : 0;
     }
 
     private static void awaitQuietly(CompletableFuture<Void> future, Duration timeout) {

@@ -19,9 +19,11 @@ import io.github.fusespringboot.mount.natives.Errno;
 import io.github.fusespringboot.mount.natives.Native;
 
 /**
- * Tells whether mounts are healthy: cheap signals first (state, still in the mount table with our
- * identity, serving threads alive), then a probe, a {@code statx} of the mount's root that always
- * reaches the filesystem's getattr. A probe runs on a probe thread, never the caller's; at most one
+ * Tells whether mounts are healthy: cheap signals first (state, still mounted with our identity,
+ * serving threads alive), then a probe on a probe thread: whether another mount covers ours, then a
+ * {@code statx} of the mount's root that always reaches the filesystem's getattr. No step reads the
+ * host's mount table where the kernel can answer per mount (Linux 6.8+), so a check costs the same
+ * on a host with thousands of mounts. A probe runs on a probe thread, never the caller's; at most one
  * is in flight per mount (a wedged mount holds one thread, not one per check); a result is reused for
  * {@code cacheFor}. So {@link #check} returns within the probe timeout plus a small constant, whatever
  * the mount does; {@link #startAll} lets many mounts be probed in parallel first.
@@ -91,6 +93,9 @@ public final class MountProbe implements AutoCloseable {
         catch (ExecutionException ex) {
             return MountHealth.down("probe failed: " + ex.getCause(), mount.state(), null, waiting);
         }
+        if (result.problem != null) {
+            return MountHealth.down(result.problem, mount.state(), result.latency, waiting);
+        }
         if (result.errno != 0) {
             return MountHealth.down("statx of the mount's root failed: " + Errno.describe(result.errno),
                     mount.state(), result.latency, waiting);
@@ -103,18 +108,18 @@ public final class MountProbe implements AutoCloseable {
         return waiting.isPresent() ? waiting.getAsInt() : null;
     }
 
-    /** State, mount table, serving threads: what can be known without touching the mount. */
+    /**
+     * State, mount table, serving threads: what can be known without touching the mount, in constant
+     * time (statmount by the mount's id where the kernel has it, see {@link MountLookup}).
+     */
     static String cheapProblem(FuseMount mount) {
         MountState state = mount.state();
         if (state != MountState.MOUNTED) {
             return "the mount is " + state + mount.failure().map((f) -> ": " + f.getMessage()).orElse("");
         }
-        boolean listed = MountTable.read()
-            .find(mount.mountPoint())
-            .filter((entry) -> entry.source().equals(mount.source()))
-            .isPresent();
-        if (!listed) {
-            return mount.mountPoint() + " is no longer mounted by this application (unmounted from outside?)";
+        String notMounted = MountLookup.notMounted(mount.identity(), mount.mountPoint(), mount.source());
+        if (notMounted != null) {
+            return notMounted;
         }
         if (!mount.isServing()) {
             return "no thread serves the mount any more (the session ended)";
@@ -130,8 +135,15 @@ public final class MountProbe implements AutoCloseable {
             }
             Probe probe = new Probe(System.nanoTime());
             this.threads.execute(() -> {
+                if (MountLookup.coveredByAnother(key.identity(), key.mountPoint())) {
+                    // a getattr by path would reach that mount, not ours
+                    probe.result.complete(new Result(0, Duration.ofNanos(System.nanoTime() - probe.started),
+                            "another mount sits on top of it at " + key.mountPoint()
+                                    + ": clients see that one, not this filesystem"));
+                    return;
+                }
                 int errno = Native.statxForceSync(key.mountPoint().toString());
-                probe.result.complete(new Result(errno, Duration.ofNanos(System.nanoTime() - probe.started)));
+                probe.result.complete(new Result(errno, Duration.ofNanos(System.nanoTime() - probe.started), null));
             });
             return probe;
         });
@@ -153,7 +165,7 @@ public final class MountProbe implements AutoCloseable {
         this.probes.clear();
     }
 
-    record Result(int errno, Duration latency) {
+    record Result(int errno, Duration latency, String problem) {
     }
 
     static final class Probe {

@@ -10,10 +10,11 @@ import org.springframework.boot.convert.DurationStyle;
 
 /**
  * What to run: how many cycles, how many workers, which loop, which filesystem mode, which mount path
- * (ours or jnr-fuse's own, as a baseline), where, and the watchdog's bound.
+ * (ours or jnr-fuse's own, as a baseline), where, the watchdog's bound, and how many unrelated
+ * mounts to add to the mount table for the run.
  */
 record BenchOptions(int cycles, int workers, boolean multithreaded, FsMode fs, boolean jnrFuseBaseline, Path root,
-        Duration watchdog, Duration progressEvery) {
+        Duration watchdog, Duration progressEvery, int hostMounts) {
 
     enum FsMode {
 
@@ -46,6 +47,10 @@ record BenchOptions(int cycles, int workers, boolean multithreaded, FsMode fs, b
         if (cycles < 1 || workers < 1) {
             throw new IllegalArgumentException("--cycles and --workers must be at least 1");
         }
+        int hostMounts = Integer.parseInt(single(args, "host-mounts", "0"));
+        if (hostMounts < 0 || hostMounts > 100_000) {
+            throw new IllegalArgumentException("--host-mounts must be between 0 and 100000, not " + hostMounts);
+        }
         return new BenchOptions(cycles, workers, loop.equals("multi"),
                 switch (fs) {
                     case "fresh" -> FsMode.FRESH;
@@ -54,7 +59,7 @@ record BenchOptions(int cycles, int workers, boolean multithreaded, FsMode fs, b
                 }, baseline.equals("jnr-fuse"),
                 Path.of(single(args, "root", "/tmp/fuse-seed-bench")).toAbsolutePath().normalize(),
                 DurationStyle.detectAndParse(single(args, "watchdog", "10s")),
-                DurationStyle.detectAndParse(single(args, "progress", "5s")));
+                DurationStyle.detectAndParse(single(args, "progress", "5s")), hostMounts);
     }
 
     private static String single(ApplicationArguments args, String name, String fallback) {

@@ -63,13 +63,20 @@ final class SeedBench {
         BenchOptions o = this.options;
         Files.createDirectories(o.root());
         prepareRoot(o.root());
-        this.out.printf("seed-bench: mode=%s cycles=%d workers=%d loop=%s fs=%s root=%s cores=%d%n", o.mode(),
-                o.cycles(), o.workers(), o.multithreaded() ? "multi" : "single",
-                o.fs().name().toLowerCase(Locale.ROOT).replace('_', '-'),
-                o.root(), Runtime.getRuntime().availableProcessors());
+        this.out.printf("seed-bench: mode=%s cycles=%d workers=%d loop=%s fs=%s root=%s cores=%d host_mounts=%d%n",
+                o.mode(), o.cycles(), o.workers(), o.multithreaded() ? "multi" : "single",
+                o.fs().name().toLowerCase(Locale.ROOT).replace('_', '-'), o.root(),
+                Runtime.getRuntime().availableProcessors(), o.hostMounts());
         if (o.jnrFuseBaseline() && o.fs() == BenchOptions.FsMode.FRESH_MANAGED) {
             throw new IllegalArgumentException("--baseline=jnr-fuse needs a jnr-fuse filesystem: use --fs=shared or fresh");
         }
+        try (HostMounts hostMounts = HostMounts.add(o.root().resolve("host-mounts"), o.hostMounts(), this.out)) {
+            return cycles();
+        }
+    }
+
+    private int cycles() throws Exception {
+        BenchOptions o = this.options;
         printMemory("start");
         int warmUp = Math.min(1000, o.cycles() / 10);
         CountDownLatch finished = new CountDownLatch(o.workers());
@@ -115,10 +122,10 @@ final class SeedBench {
         this.out.printf(Locale.ROOT,
                 "RESULT mode=%s cycles=%d workers=%d failures=%d seconds=%.1f cycles_per_s=%.0f mount_p50_ms=%.2f "
                         + "mount_p99_ms=%.2f unmount_p50_ms=%.2f unmount_p99_ms=%.2f leaked_mounts=%d leaked_fds=%d "
-                        + "leaked_threads=%d%n",
+                        + "leaked_threads=%d host_mounts=%d%n",
                 o.mode(), this.done.get(), o.workers(), this.failures.get(), seconds, this.done.get() / seconds,
                 percentile(this.mountNanos, 50), percentile(this.mountNanos, 99), percentile(this.unmountNanos, 50),
-                percentile(this.unmountNanos, 99), leakedMounts, leakedFds, leakedThreads);
+                percentile(this.unmountNanos, 99), leakedMounts, leakedFds, leakedThreads, o.hostMounts());
         boolean clean = this.failures.get() == 0 && leakedMounts == 0 && leakedFds == 0 && leakedThreads == 0
                 && this.done.get() == o.cycles();
         return clean ? 0 : 1;

@@ -15,11 +15,12 @@ import org.springframework.core.env.Environment;
 
 /**
  * {@code java -jar seed-bench.jar --cycles=N --workers=P [--loop=single|multi] [--fs=shared|fresh]
- * [--baseline=jnr-fuse] [--root=DIR] [--watchdog=10s]}. Exits 0 when every cycle succeeded and
+ * [--baseline=jnr-fuse] [--root=DIR] [--watchdog=10s] [--host-mounts=N]}. Exits 0 when every cycle succeeded and
  * nothing leaked. {@code --scenario=read --op-timers=none|off|on [--seconds=10]} runs the read
  * benchmark instead; {@code --scenario=throughput} the data-path benchmark ({@link ThroughputBench}) and
  * {@code --scenario=idle --mounts=N} the idle-cost one ({@link IdleBench}). The engine measured is the
  * one the application runs with ({@code -Dfuse.engine=...}); every scenario names it in its output.
+ * {@code --scenario=health [--checks=20000]} times health checks.
  */
 @SpringBootApplication
 public class SeedBenchApplication {
@@ -48,6 +49,11 @@ public class SeedBenchApplication {
                 int seconds = args.containsOption("seconds") ? Integer.parseInt(args.getOptionValues("seconds").get(0))
                         : 10;
                 this.exitCode = new ReadBench(manager, options, timers, seconds, System.out).run();
+            }
+            else if (args.containsOption("scenario") && args.getOptionValues("scenario").contains("health")) {
+                int checks = args.containsOption("checks") ? Integer.parseInt(args.getOptionValues("checks").get(0))
+                        : 20000;
+                this.exitCode = new HealthBench(manager, options, checks, System.out).run();
             }
             else {
                 this.exitCode = new SeedBench(manager, options, System.out).run();
