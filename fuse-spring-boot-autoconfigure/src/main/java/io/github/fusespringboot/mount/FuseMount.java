@@ -1009,7 +1009,7 @@ public final class FuseMount implements AutoCloseable {
         if (id < 0) {
             return false;
         }
-        FuseSession session = this.session;
+        ServingSession session = this.session;
         switch (MountLookup.ownerOf(id, (session != null) ? session.fd() : -1, source())) {
             case OTHERS:
                 logger.debug("FUSE mount '{}': connection {} now belongs to another mount; not aborting it", name(), id);
