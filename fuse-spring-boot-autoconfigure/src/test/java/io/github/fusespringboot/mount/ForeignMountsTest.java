@@ -105,6 +105,11 @@ class ForeignMountsTest {
             assertThat(other.state()).isEqualTo(MountState.MOUNTED);
             assertThat(Files.readString(other.mountPoint().resolve("hello"))).as("the other mount still serves")
                 .isEqualTo("Hello World!");
+            // the read's RELEASE travels after close() returned: wait (bounded) for the queue to drain
+            long drained = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!FuseConnections.waiting(oldId).equals(java.util.OptionalInt.of(0)) && System.nanoTime() < drained) {
+                Thread.onSpinWait();
+            }
             assertThat(FuseConnections.waiting(oldId)).hasValue(0);
         }
         finally {

@@ -56,15 +56,19 @@ public final class FuseTestExtension implements BeforeEachCallback, AfterEachCal
         for (MountTable.Entry entry : MountTable.read().fuseMountsUnder(root)) {
             leaks.add("mount " + entry.mountPoint() + " (" + entry.source() + ")");
         }
-        for (int fd : openFuseDescriptors()) {
-            leaks.add("/dev/fuse descriptor " + fd);
-        }
+        // a session abandoned to a stuck callback is freed (threads ended, descriptor closed) once that
+        // callback returns: wait, bounded, for both before calling what is left a leak
         long deadline = System.nanoTime() + 5_000_000_000L;
         List<String> threads = servingThreads();
-        while (!threads.isEmpty() && System.nanoTime() < deadline) {
+        List<Integer> fds = openFuseDescriptors();
+        while ((!threads.isEmpty() || !fds.isEmpty()) && System.nanoTime() < deadline) {
             Thread.onSpinWait();
             Thread.yield();
             threads = servingThreads();
+            fds = openFuseDescriptors();
+        }
+        for (int fd : fds) {
+            leaks.add("/dev/fuse descriptor " + fd);
         }
         for (String thread : threads) {
             leaks.add("thread " + thread);
