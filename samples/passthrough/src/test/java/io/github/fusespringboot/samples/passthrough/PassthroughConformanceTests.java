@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-import io.github.fusespringboot.mount.MountSpec;
 import io.github.fusespringboot.test.FuseMountTest;
 import io.github.fusespringboot.test.FuseMounts;
 import io.github.fusespringboot.test.conformance.Capability;
@@ -55,16 +54,13 @@ class PassthroughConformanceTests {
     /** Mounts the sample as application.yml does, plus {@code options}, on a shallow backing directory. */
     private static Path mount(FuseMounts mounts, String... options) throws IOException {
         Path backing = Files.createDirectories(mounts.directory().resolve("b"));
-        Path mnt = mounts.directory().resolve("m");
         List<String> all = new ArrayList<>(SAMPLE_OPTIONS);
         all.addAll(List.of(options));
-        mounts.mount(MountSpec.builder("passthrough", mnt, new PassthroughFilesystem(backing))
-            .createMountPoint(true)
+        return mounts.mount(mounts.spec("m", new PassthroughFilesystem(backing))
             .options(all)
             .multithreaded(true)
             .maxThreads(10)
-            .build());
-        return mnt;
+            .build()).mountPoint();
     }
 
 }
