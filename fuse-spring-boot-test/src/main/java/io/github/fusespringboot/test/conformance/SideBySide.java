@@ -23,7 +23,7 @@ import org.opentest4j.TestAbortedException;
  * Runs the catalogue, outside JUnit, against one or more mounted (or local) directories and prints a
  * per-capability summary, passed/failed/skipped for each target side by side, then every failure:
  * <pre>
- * java -cp &lt;kit and its dependencies&gt; io.github.fusespringboot.test.conformance.SideBySide \
+ * java -cp  * java -cp &lt;kit and its dependencies&gt; iolt;the kit and its dependencies * java -cp &lt;kit and its dependencies&gt; iogt; io.github.fusespringboot.test.conformance.SideBySide \
  *     [--without=MULTI_USER,RENAME_FLAGS] [--timeout=60] libfuse=/mnt/a sample=/mnt/b
  * </pre>
  * Every target declares every capability but those given with {@code --without} (names of
