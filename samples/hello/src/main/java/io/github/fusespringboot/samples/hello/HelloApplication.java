@@ -22,8 +22,9 @@ public class HelloApplication {
     }
 
     @Bean
-    // attr_timeout=0: two names of one file (a hard link) are two nodes to libfuse2; no stale nlink
-    @FuseFilesystem(order = 1, options = "attr_timeout=0")
+    // attr_timeout=0: two names of one file (a hard link) are two nodes to libfuse2; no stale nlink.
+    // use_ino: both names show the node's own inode number (libfuse2 otherwise numbers them apart)
+    @FuseFilesystem(order = 1, options = { "attr_timeout=0", "use_ino" })
     MemoryFilesystem memory() {
         return new MemoryFilesystem();
     }

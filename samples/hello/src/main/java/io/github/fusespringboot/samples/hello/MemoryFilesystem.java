@@ -42,6 +42,9 @@ public class MemoryFilesystem extends ManagedFuseStubFS {
 
     private static final int UNCHANGED_ID = -1;
 
+    /** The longest name a local filesystem takes (statfs's f_namemax); the kernel leaves the check to us. */
+    private static final int NAME_MAX = 255;
+
     /** A file, directory, link or FIFO; hard links are two names for one node. */
     private static class Node {
 
@@ -67,7 +70,11 @@ public class MemoryFilesystem extends ManagedFuseStubFS {
 
         final Map<String, Node> entries;
 
-        Node(int mode, int uid, int gid) {
+        /** Its inode number: both names of a hard link show it (mounted with {@code use_ino}). */
+        final long ino;
+
+        Node(long ino, int mode, int uid, int gid) {
+            this.ino = ino;
             this.mode = mode;
             this.uid = uid;
             this.gid = gid;
@@ -86,7 +93,9 @@ public class MemoryFilesystem extends ManagedFuseStubFS {
 
     }
 
-    private final Node root = new Node(FileStat.S_IFDIR | 0755, 0, 0);
+    private long lastIno = 1;
+
+    private final Node root = new Node(this.lastIno, FileStat.S_IFDIR | 0755, 0, 0);
 
     private static long now() {
         Instant now = Instant.now();
@@ -119,8 +128,16 @@ public class MemoryFilesystem extends ManagedFuseStubFS {
         return path.substring(path.lastIndexOf('/') + 1);
     }
 
+    /** Whether the last name of {@code path} is longer than {@link #NAME_MAX} bytes (ENAMETOOLONG). */
+    private static boolean nameTooLong(String path) {
+        return nameOf(path).getBytes(StandardCharsets.UTF_8).length > NAME_MAX;
+    }
+
     /** Adds a new node owned by the caller under {@code path}: EEXIST, ENOENT or ENOTDIR as the parent says. */
     private int add(String path, int mode, Node[] created) {
+        if (nameTooLong(path)) {
+            return -ErrorCodes.ENAMETOOLONG();
+        }
         Node parent = parentOf(path);
         if (parent == null) {
             return -ErrorCodes.ENOENT();
@@ -132,7 +149,7 @@ public class MemoryFilesystem extends ManagedFuseStubFS {
             return -ErrorCodes.EEXIST();
         }
         FuseContext caller = getContext();
-        Node node = new Node(mode, caller.uid.intValue(), caller.gid.intValue());
+        Node node = new Node(++this.lastIno, mode, caller.uid.intValue(), caller.gid.intValue());
         parent.entries.put(nameOf(path), node);
         if (node.isDirectory()) {
             parent.links++; // its ".."
@@ -148,6 +165,7 @@ public class MemoryFilesystem extends ManagedFuseStubFS {
         if (node == null) {
             return -ErrorCodes.ENOENT();
         }
+        stat.st_ino.set(node.ino);
         stat.st_mode.set(node.mode);
         stat.st_nlink.set(node.links);
         stat.st_uid.set(node.uid);
@@ -230,6 +248,9 @@ public class MemoryFilesystem extends ManagedFuseStubFS {
 
     @Override
     public synchronized int link(String oldpath, String newpath) {
+        if (nameTooLong(newpath)) {
+            return -ErrorCodes.ENAMETOOLONG();
+        }
         Node node = find(oldpath);
         if (node == null) {
             return -ErrorCodes.ENOENT();
@@ -299,6 +320,9 @@ public class MemoryFilesystem extends ManagedFuseStubFS {
     /** rename(2): replaces a target of the same kind (a directory only when empty), atomically. */
     @Override
     public synchronized int rename(String oldpath, String newpath) {
+        if (nameTooLong(newpath)) {
+            return -ErrorCodes.ENAMETOOLONG();
+        }
         Node node = find(oldpath);
         Node newParent = parentOf(newpath);
         if (node == null || newParent == null) {

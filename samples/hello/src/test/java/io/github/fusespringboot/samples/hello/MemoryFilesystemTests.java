@@ -46,6 +46,7 @@ class MemoryFilesystemTests {
         this.mount = this.manager.mount(MountSpec.builder("memory", this.mnt, new MemoryFilesystem())
             .createMountPoint(true)
             .option("attr_timeout=0")
+            .option("use_ino")
             .build());
     }
 
