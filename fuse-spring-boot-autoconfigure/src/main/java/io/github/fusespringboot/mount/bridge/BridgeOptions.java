@@ -5,16 +5,17 @@ import java.util.List;
 
 /**
  * Options users already pass to libfuse, with libfuse's defaults: {@code entry_timeout=1},
- * {@code attr_timeout=1}, {@code negative_timeout=0}, {@code use_ino}, {@code umask}, {@code uid},
- * {@code gid}, {@code direct_io}, {@code kernel_cache}, {@code hard_remove}, and the sizes
- * ({@code max_write}, default 1 MiB here; {@code max_readahead}, {@code max_background},
- * {@code congestion_threshold}). Options only libfuse2 itself needs ({@code big_writes}, splice,
- * {@code debug}, ...) and {@code readdir_ino} are accepted and ignored.
+ * {@code attr_timeout=1}, {@code negative_timeout=0}, {@code use_ino}, {@code readdir_ino},
+ * {@code umask}, {@code uid}, {@code gid}, {@code direct_io}, {@code kernel_cache},
+ * {@code auto_cache} (the cache is kept across opens while mtime and size stay the same),
+ * {@code hard_remove}, and the sizes ({@code max_write}, default 1 MiB here; {@code max_readahead},
+ * {@code max_background}, {@code congestion_threshold}). Options only libfuse2 itself needs
+ * ({@code big_writes}, splice, {@code debug}, ...) are accepted and ignored.
  */
 public record BridgeOptions(long entryTimeoutNanos, long attrTimeoutNanos, long negativeTimeoutNanos,
         boolean useIno, boolean readdirIno, int umask, boolean setMode, int uid, boolean setUid, int gid,
-        boolean setGid, boolean directIo, boolean kernelCache, boolean hardRemove, int maxWrite, int maxReadahead,
-        int maxBackground, int congestionThreshold, boolean syncRead, boolean atomicOTrunc) {
+        boolean setGid, boolean directIo, boolean kernelCache, boolean autoCache, boolean hardRemove, int maxWrite,
+        int maxReadahead, int maxBackground, int congestionThreshold, boolean syncRead, boolean atomicOTrunc) {
 
     /** The default max_write of the protocol engine: 1 MiB, 256 pages. */
     public static final int DEFAULT_MAX_WRITE = 1 << 20;
@@ -37,6 +38,7 @@ public record BridgeOptions(long entryTimeoutNanos, long attrTimeoutNanos, long 
         boolean setGid = false;
         boolean directIo = false;
         boolean kernelCache = false;
+        boolean autoCache = false;
         boolean hardRemove = false;
         int maxWrite = DEFAULT_MAX_WRITE;
         int readahead = Integer.MAX_VALUE;
@@ -68,6 +70,8 @@ public record BridgeOptions(long entryTimeoutNanos, long attrTimeoutNanos, long 
                 }
                 case "direct_io" -> directIo = true;
                 case "kernel_cache" -> kernelCache = true;
+                case "auto_cache" -> autoCache = true;
+                case "noauto_cache" -> autoCache = false;
                 case "hard_remove" -> hardRemove = true;
                 case "max_write" -> maxWrite = (int) Math.min(Long.parseLong(value), Integer.MAX_VALUE / 2);
                 case "max_readahead" -> readahead = (int) Math.min(Long.parseLong(value), Integer.MAX_VALUE);
@@ -81,7 +85,7 @@ public record BridgeOptions(long entryTimeoutNanos, long attrTimeoutNanos, long 
             }
         }
         return new BridgeOptions(entry, attr, negative, useIno, readdirIno, umask, setMode, uid, setUid, gid, setGid,
-                directIo, kernelCache, hardRemove, maxWrite, readahead, background, congestion, syncRead,
+                directIo, kernelCache, autoCache, hardRemove, maxWrite, readahead, background, congestion, syncRead,
                 atomicOTrunc);
     }
 

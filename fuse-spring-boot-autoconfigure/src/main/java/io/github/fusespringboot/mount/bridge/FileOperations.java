@@ -79,8 +79,17 @@ final class FileOperations {
                 return (truncated == -Errno.ENOSYS || truncated > 0) ? -Errno.EIO : truncated;
             }
         }
+        if (this.bridge.options.autoCache() && keepCache(ex, node, path, fh, request.flags())) {
+            bits |= BIT_KEEP_CACHE;
+        }
         this.bridge.nodes.opened(node);
         return Replies.open(ex.out(), 0, fh, openFlags(bits));
+    }
+
+    /** auto_cache: keep the kernel's page cache when mtime and size are what the last open saw. */
+    private boolean keepCache(Exchange ex, long node, String path, long fh, int flags) {
+        boolean fresh = this.bridge.attributes(ex, path, node, new FilesystemBridge.FileHandle(fh, flags)) == 0;
+        return this.bridge.nodes.keepCacheOnOpen(node, fresh, ex.attr.mtime, ex.attr.mtimensec, ex.attr.size);
     }
 
     private int truncate(Exchange ex, String path, long fh, int flags) {
@@ -272,7 +281,10 @@ final class FileOperations {
             return (result > 0) ? -Errno.EIO : result;
         }
         long id = this.bridge.nextDirectory.getAndIncrement();
-        this.bridge.directories.put(id, new DirectoryHandle(fi.fh.get(), path, this.bridge.options.useIno()));
+        NodeTable inodes = (this.bridge.options.readdirIno() && !this.bridge.options.useIno()) ? this.bridge.nodes
+                : null;
+        this.bridge.directories.put(id,
+                new DirectoryHandle(fi.fh.get(), path, this.bridge.options.useIno(), inodes, node));
         return Replies.open(ex.out(), 0, id, 0);
     }
 
