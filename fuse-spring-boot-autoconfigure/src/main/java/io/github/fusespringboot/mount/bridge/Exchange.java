@@ -9,6 +9,7 @@ import io.github.fusespringboot.mount.protocol.Body;
 import io.github.fusespringboot.mount.protocol.InHeader;
 import jnr.ffi.Pointer;
 import ru.serce.jnrfuse.struct.FileStat;
+import ru.serce.jnrfuse.struct.Flock;
 import ru.serce.jnrfuse.struct.FuseContext;
 import ru.serce.jnrfuse.struct.FuseFileInfo;
 import ru.serce.jnrfuse.struct.Statvfs;
@@ -17,8 +18,8 @@ import ru.serce.jnrfuse.struct.Timespec;
 /**
  * Everything one request needs, allocated once per serving thread and reused: the request as read
  * from the device, the reply payload the filesystem writes into, and the native {@code struct stat},
- * {@code struct fuse_file_info}, {@code struct statvfs}, {@code struct timespec[2]} and
- * {@code struct fuse_context} that jnr-fuse callbacks take (the same layouts libfuse2 hands them).
+ * {@code struct fuse_file_info}, {@code struct statvfs}, {@code struct timespec[2]},
+ * {@code struct flock} and {@code struct fuse_context} that jnr-fuse callbacks take (the same layouts libfuse2 hands them).
  */
 public final class Exchange {
 
@@ -34,6 +35,8 @@ public final class Exchange {
     private static final int CONN_AT = 512;
 
     private static final int CONTEXT_AT = 640;
+
+    private static final int FLOCK_AT = 768;
 
     /** {@code offsetof(struct fuse_file_info, fh_old) + 12}: the bit-field word after {@code writepage}. */
     static final int FILE_INFO_BITS = 20;
@@ -62,6 +65,8 @@ public final class Exchange {
 
     final FuseContext context;
 
+    final Flock flock;
+
     /** The umask of a CREATE/MKNOD/MKDIR request (0 for the others), for {@code getContext()}. */
     int umask;
 
@@ -74,6 +79,7 @@ public final class Exchange {
         this.times = new Timespec[] { Timespec.of(this.scratch.pointer(TIMES_AT, 16)),
                 Timespec.of(this.scratch.pointer(TIMES_AT + 16, 16)) };
         this.context = FuseContext.of(this.scratch.pointer(CONTEXT_AT, 64));
+        this.flock = Flock.of(this.scratch.pointer(FLOCK_AT, 64));
     }
 
     /** The reply payload as a little-endian buffer. */
@@ -89,6 +95,12 @@ public final class Exchange {
     FileStat clearedStat() {
         this.scratch.clear(STAT_AT, 256);
         return this.stat;
+    }
+
+    /** A zeroed {@code struct flock}. */
+    Flock clearedFlock() {
+        this.scratch.clear(FLOCK_AT, 64);
+        return this.flock;
     }
 
     Statvfs clearedStatvfs() {

@@ -22,6 +22,8 @@ final class FileOperations {
 
     private static final int RELEASE_FLUSH = 1;
 
+    private static final int RELEASE_FLOCK_UNLOCK = 1 << 1;
+
     private static final int FSYNC_FDATASYNC = 1;
 
     // the bit-field of struct fuse_file_info (libfuse 2.9)
@@ -32,6 +34,8 @@ final class FileOperations {
     private static final int BIT_FLUSH = 1 << 2;
 
     private static final int BIT_NONSEEKABLE = 1 << 3;
+
+    private static final int BIT_FLOCK_RELEASE = 1 << 4;
 
     private final FilesystemBridge bridge;
 
@@ -174,13 +178,16 @@ final class FileOperations {
     }
 
     private void release(Exchange ex, String path, long fh, int flags, int releaseFlags, long lockOwner) {
+        boolean flockRelease = (releaseFlags & RELEASE_FLOCK_UNLOCK) != 0;
+        if (flockRelease) {
+            this.bridge.locks.releaseFlock(ex, path, fh, lockOwner);
+        }
         if (!has().release) {
             return;
         }
         FuseFileInfo fi = ex.fileInfo(flags, fh);
-        if ((releaseFlags & RELEASE_FLUSH) != 0) {
-            ex.fileInfoBits(BIT_FLUSH);
-        }
+        ex.fileInfoBits((((releaseFlags & RELEASE_FLUSH) != 0) ? BIT_FLUSH : 0)
+                | (flockRelease ? BIT_FLOCK_RELEASE : 0));
         fi.lock_owner.set(lockOwner);
         this.bridge.call("release", path, (fs) -> fs.release(path, fi));
     }
@@ -188,13 +195,16 @@ final class FileOperations {
     int flush(Exchange ex, long node) {
         Requests.Flush request = Requests.Flush.decode(ex.body);
         String path = this.bridge.nodes.pathOrLast(node);
-        if (!has().flush) {
-            return -Errno.ENOSYS;
+        int result = -Errno.ENOSYS;
+        if (has().flush) {
+            FuseFileInfo fi = ex.fileInfo(0, request.fh());
+            ex.fileInfoBits(BIT_FLUSH);
+            fi.lock_owner.set(request.lockOwner());
+            result = this.bridge.call("flush", path, (fs) -> fs.flush(path, fi));
         }
-        FuseFileInfo fi = ex.fileInfo(0, request.fh());
-        ex.fileInfoBits(BIT_FLUSH);
-        fi.lock_owner.set(request.lockOwner());
-        return this.bridge.call("flush", path, (fs) -> fs.flush(path, fi));
+        // as lib/fuse.c: a close drops the owner's POSIX locks, and then a missing flush is no error
+        int unlocked = this.bridge.locks.unlockOwner(ex, path, request.fh(), request.lockOwner());
+        return (result == -Errno.ENOSYS && unlocked != -Errno.ENOSYS) ? 0 : result;
     }
 
     /** FSYNC and FSYNCDIR. */

@@ -9,6 +9,7 @@ import io.github.fusespringboot.mount.natives.Errno;
 import io.github.fusespringboot.mount.natives.SessionCallbacks;
 import io.github.fusespringboot.mount.protocol.Attr;
 import io.github.fusespringboot.mount.protocol.InHeader;
+import io.github.fusespringboot.mount.protocol.InitFlags;
 import io.github.fusespringboot.mount.protocol.InitNegotiation;
 import io.github.fusespringboot.mount.protocol.Opcode;
 import io.github.fusespringboot.mount.protocol.Replies;
@@ -48,6 +49,8 @@ public final class FilesystemBridge {
 
     private final FileOperations files;
 
+    final LockOperations locks;
+
     private final AtomicBoolean initialized = new AtomicBoolean();
 
     private final AtomicBoolean destroyed = new AtomicBoolean();
@@ -59,6 +62,7 @@ public final class FilesystemBridge {
         this.implemented = Implemented.by(filesystem.getClass());
         this.namespace = new NamespaceOperations(this);
         this.files = new FileOperations(this);
+        this.locks = new LockOperations(this);
     }
 
     /**
@@ -113,6 +117,9 @@ public final class FilesystemBridge {
             case Opcode.ACCESS -> this.files.access(ex, node);
             case Opcode.CREATE -> this.files.create(ex, node);
             case Opcode.FALLOCATE -> this.files.fallocate(ex, node);
+            case Opcode.GETLK -> this.locks.getlk(ex, node);
+            case Opcode.SETLK -> this.locks.setlk(ex, node, false);
+            case Opcode.SETLKW -> this.locks.setlk(ex, node, true);
             // the high-level API cannot tell a running callback it was interrupted: letting the
             // request finish is a valid answer, and INTERRUPT itself gets no reply
             case Opcode.INTERRUPT -> NO_REPLY;
@@ -130,7 +137,8 @@ public final class FilesystemBridge {
         return (opcode >= Opcode.LOOKUP && opcode <= Opcode.FSYNCDIR && opcode != 7 && opcode != 19
                 && opcode != Opcode.INIT) || opcode == Opcode.ACCESS || opcode == Opcode.CREATE
                 || opcode == Opcode.INTERRUPT || opcode == Opcode.DESTROY || opcode == Opcode.BATCH_FORGET
-                || opcode == Opcode.FALLOCATE || opcode == Opcode.RENAME2;
+                || opcode == Opcode.FALLOCATE || opcode == Opcode.RENAME2 || opcode == Opcode.GETLK
+                || opcode == Opcode.SETLK || opcode == Opcode.SETLKW;
     }
 
     /** Calls the filesystem's init, once, with a {@code fuse_conn_info} of the negotiated values. */
@@ -172,6 +180,14 @@ public final class FilesystemBridge {
      */
     public boolean truncates() {
         return this.implemented.truncate || this.implemented.ftruncate;
+    }
+
+    /**
+     * The INIT flags that depend on what the filesystem implements, as lib/fuse.c leaves its lock
+     * operations unset without them: POSIX_LOCKS with {@code lock}, FLOCK_LOCKS with {@code flock}.
+     */
+    public long lockFlags() {
+        return (this.implemented.lock ? InitFlags.POSIX_LOCKS : 0) | (this.implemented.flock ? InitFlags.FLOCK_LOCKS : 0);
     }
 
     /** How many nodes the kernel holds references to (the root included). */
