@@ -67,6 +67,18 @@ public final class Exchange {
 
     final Flock flock;
 
+    /** The bridge this exchange is serving a request of now, or null between requests (for INTERRUPT). */
+    volatile FilesystemBridge servingFor;
+
+    /** The unique of the request in progress, while {@link #servingFor} is set. */
+    volatile long unique;
+
+    /** Whether the kernel sent FUSE_INTERRUPT for the request in progress. */
+    volatile boolean interrupted;
+
+    /** The bridge whose set of exchanges this one joined last (joining once per bridge, not per request). */
+    FilesystemBridge registeredWith;
+
     /** The umask of a CREATE/MKNOD/MKDIR request (0 for the others), for {@code getContext()}. */
     int umask;
 

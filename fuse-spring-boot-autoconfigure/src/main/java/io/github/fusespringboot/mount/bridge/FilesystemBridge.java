@@ -1,6 +1,7 @@
 // Turns decoded requests into jnr-fuse FuseFS calls the way libfuse's high-level lib/fuse.c does.
 package io.github.fusespringboot.mount.bridge;
 
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,6 +14,7 @@ import io.github.fusespringboot.mount.protocol.InitFlags;
 import io.github.fusespringboot.mount.protocol.InitNegotiation;
 import io.github.fusespringboot.mount.protocol.Opcode;
 import io.github.fusespringboot.mount.protocol.Replies;
+import io.github.fusespringboot.mount.protocol.Requests;
 import jnr.ffi.Pointer;
 import ru.serce.jnrfuse.FuseFS;
 import ru.serce.jnrfuse.struct.FileStat;
@@ -26,7 +28,7 @@ import ru.serce.jnrfuse.struct.FileStat;
  */
 public final class FilesystemBridge {
 
-    /** What {@link #handle} returns for a request that gets no reply (FORGET, BATCH_FORGET, INTERRUPT). */
+    /** What {@link #handle} returns for a request that gets no reply (FORGET, BATCH_FORGET, a found INTERRUPT). */
     public static final int NO_REPLY = Integer.MIN_VALUE;
 
     final FuseFS filesystem;
@@ -44,6 +46,9 @@ public final class FilesystemBridge {
     final AtomicLong nextDirectory = new AtomicLong(1);
 
     private final AtomicLong hiddenNames = new AtomicLong();
+
+    /** Every exchange that has served this bridge (one per serving thread), searched by INTERRUPT. */
+    private final Set<Exchange> serving = ConcurrentHashMap.newKeySet();
 
     private final NamespaceOperations namespace;
 
@@ -74,13 +79,38 @@ public final class FilesystemBridge {
         InHeader header = exchange.header;
         exchange.body.reset(exchange.in(), InHeader.SIZE, header.bodyEnd());
         exchange.umask = 0;
+        if (exchange.registeredWith != this) {
+            this.serving.add(exchange);
+            exchange.registeredWith = this;
+        }
+        exchange.interrupted = false;
+        exchange.unique = header.unique;
+        exchange.servingFor = this;
         CallerContext.enter(exchange);
         try {
             return dispatch(exchange, header.opcode, header.nodeId);
         }
         finally {
             CallerContext.leave();
+            exchange.servingFor = null;
         }
+    }
+
+    /**
+     * FUSE_INTERRUPT: marks the request in progress with that unique as interrupted (a callback sees
+     * it through {@code ManagedFuseStubFS.isInterrupted()}) and sends no reply; a request not (or no
+     * longer) in progress gets EAGAIN, on which the kernel sends the interrupt again while the request
+     * is still waiting for its answer (and drops it once it is answered).
+     */
+    private int interrupt(Exchange ex) {
+        long target = Requests.Interrupt.decode(ex.body).unique();
+        for (Exchange other : this.serving) {
+            if (other != ex && other.servingFor == this && other.unique == target) {
+                other.interrupted = true;
+                return NO_REPLY;
+            }
+        }
+        return -Errno.EAGAIN;
     }
 
     private int dispatch(Exchange ex, int opcode, long node) {
@@ -120,9 +150,7 @@ public final class FilesystemBridge {
             case Opcode.GETLK -> this.locks.getlk(ex, node);
             case Opcode.SETLK -> this.locks.setlk(ex, node, false);
             case Opcode.SETLKW -> this.locks.setlk(ex, node, true);
-            // the high-level API cannot tell a running callback it was interrupted: letting the
-            // request finish is a valid answer, and INTERRUPT itself gets no reply
-            case Opcode.INTERRUPT -> NO_REPLY;
+            case Opcode.INTERRUPT -> interrupt(ex);
             case Opcode.DESTROY -> {
                 destroy();
                 yield 0;
