@@ -259,7 +259,7 @@ public final class FuseMount implements AutoCloseable {
                     null);
         }
         try {
-            return MountOptions.parse(this.spec.options(), this.spec.readOnly());
+            return MountOptions.parse(this.spec.options(), this.spec.readOnly()).requireEngine(this.spec.engine());
         }
         catch (IllegalArgumentException ex) {
             throw fail(MountPhase.VALIDATE, 0, ex.getMessage(),

@@ -9,13 +9,16 @@ import java.util.List;
  * {@code umask}, {@code uid}, {@code gid}, {@code direct_io}, {@code kernel_cache},
  * {@code auto_cache} (the cache is kept across opens while mtime and size stay the same),
  * {@code hard_remove}, and the sizes ({@code max_write}, default 1 MiB here; {@code max_readahead},
- * {@code max_background}, {@code congestion_threshold}). Options only libfuse2 itself needs
+ * {@code max_background}, {@code congestion_threshold}); and, for this engine only,
+ * {@code writeback_cache} (libfuse 3's name: the kernel buffers writes and sends them in large
+ * batches). Options only libfuse2 itself needs
  * ({@code big_writes}, splice, {@code debug}, ...) are accepted and ignored.
  */
 public record BridgeOptions(long entryTimeoutNanos, long attrTimeoutNanos, long negativeTimeoutNanos,
         boolean useIno, boolean readdirIno, int umask, boolean setMode, int uid, boolean setUid, int gid,
         boolean setGid, boolean directIo, boolean kernelCache, boolean autoCache, boolean hardRemove, int maxWrite,
-        int maxReadahead, int maxBackground, int congestionThreshold, boolean syncRead, boolean atomicOTrunc) {
+        int maxReadahead, int maxBackground, int congestionThreshold, boolean syncRead, boolean atomicOTrunc,
+        boolean writebackCache) {
 
     /** The default max_write of the protocol engine: 1 MiB, 256 pages. */
     public static final int DEFAULT_MAX_WRITE = 1 << 20;
@@ -46,6 +49,7 @@ public record BridgeOptions(long entryTimeoutNanos, long attrTimeoutNanos, long 
         int congestion = 0;
         boolean syncRead = false;
         boolean atomicOTrunc = true;
+        boolean writebackCache = false;
         for (String option : options) {
             int eq = option.indexOf('=');
             String key = (eq < 0) ? option : option.substring(0, eq);
@@ -79,6 +83,7 @@ public record BridgeOptions(long entryTimeoutNanos, long attrTimeoutNanos, long 
                 case "congestion_threshold" -> congestion = (int) Math.min(Long.parseLong(value), 0xFFFF);
                 case "sync_read" -> syncRead = true;
                 case "async_read" -> syncRead = false;
+                case "writeback_cache" -> writebackCache = true;
                 default -> {
                     // accepted by MountOptions for libfuse2 and meaningless here (big_writes, splice_*, debug, ...)
                 }
@@ -86,7 +91,7 @@ public record BridgeOptions(long entryTimeoutNanos, long attrTimeoutNanos, long 
         }
         return new BridgeOptions(entry, attr, negative, useIno, readdirIno, umask, setMode, uid, setUid, gid, setGid,
                 directIo, kernelCache, autoCache, hardRemove, maxWrite, readahead, background, congestion, syncRead,
-                atomicOTrunc);
+                atomicOTrunc, writebackCache);
     }
 
     private static long seconds(String value) {

@@ -16,6 +16,14 @@ final class FileOperations {
 
     private static final int O_TRUNC = 01000;
 
+    private static final int O_ACCMODE = 03;
+
+    private static final int O_WRONLY = 01;
+
+    private static final int O_RDWR = 02;
+
+    private static final int O_APPEND = 02000;
+
     private static final int READ_LOCKOWNER = 1 << 1;
 
     private static final int WRITE_LOCKOWNER = 1 << 1;
@@ -47,7 +55,20 @@ final class FileOperations {
         return this.bridge.implemented;
     }
 
-    private int openFlags(int bits) {
+    /**
+     * The open flags the filesystem sees. With writeback_cache the kernel reads pages of files opened
+     * write-only and keeps O_APPEND itself, so (as libfuse 3 advises its filesystems) O_WRONLY becomes
+     * O_RDWR and O_APPEND is dropped.
+     */
+    private int openFlags(int flags) {
+        if (!this.bridge.options.writebackCache()) {
+            return flags;
+        }
+        int adjusted = flags & ~O_APPEND;
+        return ((adjusted & O_ACCMODE) == O_WRONLY) ? (adjusted & ~O_ACCMODE) | O_RDWR : adjusted;
+    }
+
+    private int replyOpenFlags(int bits) {
         int flags = 0;
         if ((bits & BIT_DIRECT_IO) != 0 || this.bridge.options.directIo()) {
             flags |= Replies.FOPEN_DIRECT_IO;
@@ -67,7 +88,7 @@ final class FileOperations {
         if (path == null) {
             return -Errno.ENOENT;
         }
-        FuseFileInfo fi = ex.fileInfo(request.flags(), 0);
+        FuseFileInfo fi = ex.fileInfo(openFlags(request.flags()), 0);
         int result = has().open ? this.bridge.call("open", path, (fs) -> fs.open(path, fi)) : 0;
         if (result != 0) {
             return (result > 0) ? -Errno.EIO : result;
@@ -87,7 +108,7 @@ final class FileOperations {
             bits |= BIT_KEEP_CACHE;
         }
         this.bridge.nodes.opened(node);
-        return Replies.open(ex.out(), 0, fh, openFlags(bits));
+        return Replies.open(ex.out(), 0, fh, replyOpenFlags(bits));
     }
 
     /** auto_cache: keep the kernel's page cache when mtime and size are what the last open saw. */
@@ -367,7 +388,7 @@ final class FileOperations {
         if (!has().create) {
             return -Errno.ENOSYS; // the kernel then uses MKNOD + OPEN, as with libfuse
         }
-        FuseFileInfo fi = ex.fileInfo(request.flags(), 0);
+        FuseFileInfo fi = ex.fileInfo(openFlags(request.flags()), 0);
         long mode = Integer.toUnsignedLong(request.mode());
         int result = this.bridge.call("create", path, (fs) -> fs.create(path, mode, fi));
         if (result != 0) {
@@ -381,7 +402,7 @@ final class FileOperations {
             return entry;
         }
         this.bridge.nodes.opened(this.bridge.nodes.idOf(parent, request.name()));
-        return entry + Replies.open(ex.out(), entry, fh, openFlags(bits));
+        return entry + Replies.open(ex.out(), entry, fh, replyOpenFlags(bits));
     }
 
     int fallocate(Exchange ex, long node) {

@@ -211,11 +211,13 @@ public final class FilesystemBridge {
     }
 
     /**
-     * The INIT flags that depend on what the filesystem implements, as lib/fuse.c leaves its lock
-     * operations unset without them: POSIX_LOCKS with {@code lock}, FLOCK_LOCKS with {@code flock}.
+     * The INIT flags that depend on the filesystem and the options: POSIX_LOCKS with {@code lock},
+     * FLOCK_LOCKS with {@code flock} (lib/fuse.c leaves its lock operations unset without them), and
+     * WRITEBACK_CACHE with the {@code writeback_cache} option.
      */
-    public long lockFlags() {
-        return (this.implemented.lock ? InitFlags.POSIX_LOCKS : 0) | (this.implemented.flock ? InitFlags.FLOCK_LOCKS : 0);
+    public long optionalFlags() {
+        return (this.implemented.lock ? InitFlags.POSIX_LOCKS : 0) | (this.implemented.flock ? InitFlags.FLOCK_LOCKS : 0)
+                | (this.options.writebackCache() ? InitFlags.WRITEBACK_CACHE : 0);
     }
 
     /** How many nodes the kernel holds references to (the root included). */
