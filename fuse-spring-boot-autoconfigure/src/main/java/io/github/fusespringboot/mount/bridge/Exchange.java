@@ -53,6 +53,9 @@ public final class Exchange {
 
     final Attr attr = new Attr();
 
+    /** The reusable calls of the busiest opcodes (no lambda per request). */
+    final HotCalls calls = new HotCalls();
+
     private final NativeBuffer scratch = new NativeBuffer(1024);
 
     final FileStat stat;
@@ -79,12 +82,19 @@ public final class Exchange {
     /** The bridge whose set of exchanges this one joined last (joining once per bridge, not per request). */
     FilesystemBridge registeredWith;
 
+    private final Pointer replySlice;
+
+    private Pointer requestSlice;
+
+    private int requestSliceAt = -1;
+
     /** The umask of a CREATE/MKNOD/MKDIR request (0 for the others), for {@code getContext()}. */
     int umask;
 
     public Exchange(int requestSize, int payloadSize) {
         this.request = new NativeBuffer(requestSize);
         this.payload = new NativeBuffer(payloadSize);
+        this.replySlice = this.payload.pointer(0, payloadSize);
         this.stat = FileStat.of(this.scratch.pointer(STAT_AT, 256));
         this.fileInfo = FuseFileInfo.of(this.scratch.pointer(FILE_INFO_AT, 64));
         this.statvfs = Statvfs.of(this.scratch.pointer(STATVFS_AT, 128));
@@ -153,14 +163,22 @@ public final class Exchange {
         return conn;
     }
 
-    /** The request's payload bytes {@code [offset, offset + size)} as a jnr pointer. */
+    /**
+     * The request's bytes from {@code offset} (at least {@code size} of them) as a jnr pointer. The
+     * slice for the last offset asked for is kept: WRITE data always starts at the same offset, so the
+     * data path allocates no pointer per request.
+     */
     Pointer requestPointer(int offset, int size) {
-        return this.request.pointer(offset, size);
+        if (offset != this.requestSliceAt) {
+            this.requestSlice = this.request.pointer(offset, this.request.size() - offset);
+            this.requestSliceAt = offset;
+        }
+        return this.requestSlice;
     }
 
-    /** The reply payload's first {@code size} bytes as a jnr pointer. */
+    /** The reply payload (at least {@code size} bytes) as a jnr pointer, the same one for every request. */
     Pointer replyPointer(int size) {
-        return this.payload.pointer(0, size);
+        return this.replySlice;
     }
 
 }

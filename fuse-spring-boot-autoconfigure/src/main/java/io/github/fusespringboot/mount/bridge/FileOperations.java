@@ -143,7 +143,7 @@ final class FileOperations {
             fi.lock_owner.set(request.lockOwner());
         }
         long offset = request.offset();
-        int result = this.bridge.call("read", path, (fs) -> fs.read(path, buffer, size, offset, fi));
+        int result = this.bridge.call("read", path, ex.calls.read.with(path, buffer, size, offset, fi));
         return (result < 0) ? result : Math.min(result, size);
     }
 
@@ -164,7 +164,7 @@ final class FileOperations {
             fi.lock_owner.set(request.lockOwner());
         }
         long offset = request.offset();
-        int result = this.bridge.call("write", path, (fs) -> fs.write(path, data, size, offset, fi));
+        int result = this.bridge.call("write", path, ex.calls.write.with(path, data, size, offset, fi));
         if (result < 0) {
             return result;
         }

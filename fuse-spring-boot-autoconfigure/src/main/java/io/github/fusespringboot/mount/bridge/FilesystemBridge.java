@@ -244,10 +244,10 @@ public final class FilesystemBridge {
         if (handle != null && this.implemented.fgetattr) {
             int flags = handle.flags;
             long fh = handle.fh;
-            result = call("fgetattr", path, (fs) -> fs.fgetattr(path, stat, ex.fileInfo(flags, fh)));
+            result = call("fgetattr", path, ex.calls.fgetattr.with(path, stat, ex.fileInfo(flags, fh)));
         }
         else {
-            result = call("getattr", path, (fs) -> fs.getattr(path, stat));
+            result = call("getattr", path, ex.calls.getattr.with(path, stat));
         }
         if (result != 0) {
             return (result > 0) ? -Errno.EIO : result;
