@@ -38,7 +38,7 @@ final class MountOptions {
             "no_splice_move", "splice_read", "no_splice_read", "allow_root", "writeback_cache");
 
     /** Options only the protocol engine knows (libfuse2 would refuse them). */
-    static final Set<String> PROTOCOL_ONLY = Set.of("writeback_cache");
+    static final Set<String> PROTOCOL_ONLY = Set.of("writeback_cache", "readdirplus");
 
     private static final Set<String> LIBRARY_UNSIGNED = Set.of("max_write", "max_readahead", "max_background",
             "congestion_threshold", "remember", "uid", "gid", "intr_signal");
@@ -124,6 +124,12 @@ final class MountOptions {
                     else if (key.equals("umask")) {
                         if (value == null || !value.matches("[0-7]{1,4}")) {
                             throw new IllegalArgumentException("FUSE option '" + option + "' needs an octal mask, e.g. umask=022");
+                        }
+                        library.put(key, value);
+                    }
+                    else if (key.equals("readdirplus")) {
+                        if (value == null || !value.matches("yes|no|auto")) {
+                            throw new IllegalArgumentException("FUSE option '" + option + "' needs yes, no or auto, e.g. readdirplus=auto");
                         }
                         library.put(key, value);
                     }

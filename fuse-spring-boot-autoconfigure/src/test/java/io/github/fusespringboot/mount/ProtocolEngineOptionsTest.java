@@ -12,7 +12,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
+import io.github.fusespringboot.mount.serve.ProtocolSession;
 import jnr.ffi.Pointer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -179,6 +181,49 @@ class ProtocolEngineOptionsTest {
             assertThat(Files.readString(file)).isEqualTo("aaaa");
             fs.mtime++;
             assertThat(Files.readString(file)).isEqualTo("bbbb");
+        }
+    }
+
+    @Test
+    void readdirplusLooksEachEntryUpWithTheListingSoAStatNeedsNoLookup(FuseTestExtension.Fixture fx)
+            throws Exception {
+        OneFileFs fs = new OneFileFs();
+        try (FuseMount mount = mount(fx, fs, "readdirplus=yes", "attr_timeout=60", "entry_timeout=60")) {
+            assertThat(mount.negotiated().orElseThrow().flags()).contains("DO_READDIRPLUS")
+                .doesNotContain("READDIRPLUS_AUTO");
+            ProtocolSession session = (ProtocolSession) mount.session();
+            assertThat(session.nodeCount()).isEqualTo(1);
+            assertThat(list(mount.mountPoint())).containsExactly("f");
+            assertThat(session.nodeCount()).isEqualTo(2); // the root and f; "." and ".." add nothing
+            assertThat(fs.fileGetattrs.get()).isEqualTo(1);
+            Object ino = Files.getAttribute(mount.mountPoint().resolve("f"), "unix:ino");
+            assertThat(fs.fileGetattrs.get()).isEqualTo(1); // the kernel had the entry: no LOOKUP
+            assertThat(direntInode(mount.mountPoint(), "f")).isEqualTo(((Number) ino).longValue());
+        }
+    }
+
+    @Test
+    void withoutReaddirplusAListingLooksNothingUp(FuseTestExtension.Fixture fx) throws Exception {
+        OneFileFs fs = new OneFileFs();
+        try (FuseMount mount = mount(fx, fs)) {
+            assertThat(mount.negotiated().orElseThrow().flags()).doesNotContain("DO_READDIRPLUS");
+            assertThat(list(mount.mountPoint())).containsExactly("f");
+            assertThat(((ProtocolSession) mount.session()).nodeCount()).isEqualTo(1);
+            assertThat(fs.fileGetattrs.get()).isZero();
+        }
+    }
+
+    @Test
+    void readdirplusAutoLeavesTheChoiceToTheKernel(FuseTestExtension.Fixture fx) throws Exception {
+        try (FuseMount mount = mount(fx, new OneFileFs(), "readdirplus=auto")) {
+            assertThat(mount.negotiated().orElseThrow().flags()).contains("DO_READDIRPLUS", "READDIRPLUS_AUTO");
+            assertThat(list(mount.mountPoint())).containsExactly("f");
+        }
+    }
+
+    private static List<String> list(Path dir) throws Exception {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.map((p) -> p.getFileName().toString()).toList();
         }
     }
 

@@ -11,14 +11,19 @@ import java.util.List;
  * {@code hard_remove}, and the sizes ({@code max_write}, default 1 MiB here; {@code max_readahead},
  * {@code max_background}, {@code congestion_threshold}); and, for this engine only,
  * {@code writeback_cache} (libfuse 3's name: the kernel buffers writes and sends them in large
- * batches). Options only libfuse2 itself needs
+ * batches) and {@code readdirplus=no|yes|auto} (libfuse 3's name and values; default no). Options only libfuse2 itself needs
  * ({@code big_writes}, splice, {@code debug}, ...) are accepted and ignored.
  */
 public record BridgeOptions(long entryTimeoutNanos, long attrTimeoutNanos, long negativeTimeoutNanos,
         boolean useIno, boolean readdirIno, int umask, boolean setMode, int uid, boolean setUid, int gid,
         boolean setGid, boolean directIo, boolean kernelCache, boolean autoCache, boolean hardRemove, int maxWrite,
         int maxReadahead, int maxBackground, int congestionThreshold, boolean syncRead, boolean atomicOTrunc,
-        boolean writebackCache) {
+        boolean writebackCache, ReaddirPlusMode readdirPlus) {
+
+    /** {@code readdirplus=no|yes|auto}: off, on for every READDIR, or as the kernel's heuristic decides. */
+    public enum ReaddirPlusMode {
+        NO, YES, AUTO
+    }
 
     /** The default max_write of the protocol engine: 1 MiB, 256 pages. */
     public static final int DEFAULT_MAX_WRITE = 1 << 20;
@@ -50,6 +55,7 @@ public record BridgeOptions(long entryTimeoutNanos, long attrTimeoutNanos, long 
         boolean syncRead = false;
         boolean atomicOTrunc = true;
         boolean writebackCache = false;
+        ReaddirPlusMode readdirPlus = ReaddirPlusMode.NO;
         for (String option : options) {
             int eq = option.indexOf('=');
             String key = (eq < 0) ? option : option.substring(0, eq);
@@ -84,6 +90,7 @@ public record BridgeOptions(long entryTimeoutNanos, long attrTimeoutNanos, long 
                 case "sync_read" -> syncRead = true;
                 case "async_read" -> syncRead = false;
                 case "writeback_cache" -> writebackCache = true;
+                case "readdirplus" -> readdirPlus = ReaddirPlusMode.valueOf(value.toUpperCase(java.util.Locale.ROOT));
                 default -> {
                     // accepted by MountOptions for libfuse2 and meaningless here (big_writes, splice_*, debug, ...)
                 }
@@ -91,7 +98,7 @@ public record BridgeOptions(long entryTimeoutNanos, long attrTimeoutNanos, long 
         }
         return new BridgeOptions(entry, attr, negative, useIno, readdirIno, umask, setMode, uid, setUid, gid, setGid,
                 directIo, kernelCache, autoCache, hardRemove, maxWrite, readahead, background, congestion, syncRead,
-                atomicOTrunc, writebackCache);
+                atomicOTrunc, writebackCache, readdirPlus);
     }
 
     private static long seconds(String value) {

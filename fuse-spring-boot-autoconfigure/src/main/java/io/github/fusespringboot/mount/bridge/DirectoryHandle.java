@@ -73,6 +73,20 @@ final class DirectoryHandle implements FuseFillDir {
         this.reply = null;
     }
 
+    /** The collected entries (full mode) as a little-endian buffer, {@link #length()} bytes long. */
+    ByteBuffer listing() {
+        return ByteBuffer.wrap(this.listing, 0, this.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    }
+
+    int length() {
+        return this.length;
+    }
+
+    /** The directory's node id. */
+    long nodeId() {
+        return this.nodeId;
+    }
+
     /** Bytes written straight into the reply (offset mode). */
     int replyLength() {
         return this.replyAt;

@@ -2,6 +2,7 @@
 package io.github.fusespringboot.mount.bridge;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 import io.github.fusespringboot.mount.natives.NativeBuffer;
 import io.github.fusespringboot.mount.protocol.Attr;
@@ -88,6 +89,10 @@ public final class Exchange {
 
     private int requestSliceAt = -1;
 
+    private ByteBuffer plainDirents;
+
+    private byte[] nameScratch = new byte[256];
+
     /** The umask of a CREATE/MKNOD/MKDIR request (0 for the others), for {@code getContext()}. */
     int umask;
 
@@ -117,6 +122,22 @@ public final class Exchange {
     FileStat clearedStat() {
         this.scratch.clear(STAT_AT, 256);
         return this.stat;
+    }
+
+    /** A buffer of at least {@code size} bytes for plain dirents that READDIRPLUS converts. */
+    ByteBuffer plainDirents(int size) {
+        if (this.plainDirents == null || this.plainDirents.capacity() < size) {
+            this.plainDirents = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        return this.plainDirents;
+    }
+
+    /** A scratch array of at least {@code size} bytes for one entry name. */
+    byte[] nameScratch(int size) {
+        if (this.nameScratch.length < size) {
+            this.nameScratch = new byte[size];
+        }
+        return this.nameScratch;
     }
 
     /** A zeroed {@code struct flock}. */

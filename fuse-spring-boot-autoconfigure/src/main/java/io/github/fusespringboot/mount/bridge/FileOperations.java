@@ -1,6 +1,8 @@
 // OPEN/READ/WRITE/RELEASE and the other operations on open files and directories, xattrs and statfs.
 package io.github.fusespringboot.mount.bridge;
 
+import java.nio.ByteBuffer;
+
 import io.github.fusespringboot.mount.natives.Errno;
 import io.github.fusespringboot.mount.protocol.Replies;
 import io.github.fusespringboot.mount.protocol.Requests;
@@ -47,8 +49,11 @@ final class FileOperations {
 
     private final FilesystemBridge bridge;
 
+    private final ReaddirPlus plus;
+
     FileOperations(FilesystemBridge bridge) {
         this.bridge = bridge;
+        this.plus = new ReaddirPlus(bridge);
     }
 
     private Implemented has() {
@@ -319,7 +324,8 @@ final class FileOperations {
         return Replies.open(ex.out(), 0, id, 0);
     }
 
-    int readdir(Exchange ex, long node) {
+    /** READDIR, and READDIRPLUS ({@code plus}): the same listing, each entry then looked up. */
+    int readdir(Exchange ex, long node, boolean plus) {
         Requests.Read request = Requests.Read.decode(ex.body);
         DirectoryHandle handle = this.bridge.directories.get(request.fh());
         if (handle == null) {
@@ -333,7 +339,9 @@ final class FileOperations {
                     return -Errno.ENOSYS;
                 }
                 String path = handle.path;
-                handle.beginFill(ex.out(), size);
+                // offset mode writes plain dirents straight into its buffer: for plus, a side one
+                ByteBuffer target = plus ? ex.plainDirents(size) : ex.out();
+                handle.beginFill(target, size);
                 int result;
                 try {
                     result = this.bridge.call("readdir", path,
@@ -346,8 +354,13 @@ final class FileOperations {
                     return (result > 0) ? -Errno.EIO : result;
                 }
                 if (!handle.filled) {
-                    return handle.replyLength();
+                    return plus ? this.plus.convert(ex, handle.nodeId(), target, 0, handle.replyLength(), size)
+                            : handle.replyLength();
                 }
+            }
+            if (plus) {
+                return (offset < 0 || offset >= handle.length()) ? 0
+                        : this.plus.convert(ex, handle.nodeId(), handle.listing(), (int) offset, handle.length(), size);
             }
             return handle.copyListing(ex.out(), offset, size);
         }

@@ -141,7 +141,8 @@ public final class FilesystemBridge {
             case Opcode.REMOVEXATTR -> this.files.removexattr(ex, node);
             case Opcode.FLUSH -> this.files.flush(ex, node);
             case Opcode.OPENDIR -> this.files.opendir(ex, node);
-            case Opcode.READDIR -> this.files.readdir(ex, node);
+            case Opcode.READDIR -> this.files.readdir(ex, node, false);
+            case Opcode.READDIRPLUS -> this.files.readdir(ex, node, true);
             case Opcode.RELEASEDIR -> this.files.releasedir(ex, node);
             case Opcode.FSYNCDIR -> this.files.fsync(ex, node, true);
             case Opcode.ACCESS -> this.files.access(ex, node);
@@ -166,7 +167,7 @@ public final class FilesystemBridge {
                 && opcode != Opcode.INIT) || opcode == Opcode.ACCESS || opcode == Opcode.CREATE
                 || opcode == Opcode.INTERRUPT || opcode == Opcode.DESTROY || opcode == Opcode.BATCH_FORGET
                 || opcode == Opcode.FALLOCATE || opcode == Opcode.RENAME2 || opcode == Opcode.GETLK
-                || opcode == Opcode.SETLK || opcode == Opcode.SETLKW;
+                || opcode == Opcode.SETLK || opcode == Opcode.SETLKW || opcode == Opcode.READDIRPLUS;
     }
 
     /** Calls the filesystem's init, once, with a {@code fuse_conn_info} of the negotiated values. */
@@ -212,12 +213,21 @@ public final class FilesystemBridge {
 
     /**
      * The INIT flags that depend on the filesystem and the options: POSIX_LOCKS with {@code lock},
-     * FLOCK_LOCKS with {@code flock} (lib/fuse.c leaves its lock operations unset without them), and
-     * WRITEBACK_CACHE with the {@code writeback_cache} option.
+     * FLOCK_LOCKS with {@code flock} (lib/fuse.c leaves its lock operations unset without them),
+     * WRITEBACK_CACHE with the {@code writeback_cache} option, DO_READDIRPLUS (and READDIRPLUS_AUTO)
+     * with {@code readdirplus=yes} ({@code auto}).
      */
     public long optionalFlags() {
         return (this.implemented.lock ? InitFlags.POSIX_LOCKS : 0) | (this.implemented.flock ? InitFlags.FLOCK_LOCKS : 0)
-                | (this.options.writebackCache() ? InitFlags.WRITEBACK_CACHE : 0);
+                | (this.options.writebackCache() ? InitFlags.WRITEBACK_CACHE : 0) | readdirPlusFlags();
+    }
+
+    private long readdirPlusFlags() {
+        return switch (this.options.readdirPlus()) {
+            case YES -> InitFlags.DO_READDIRPLUS;
+            case AUTO -> InitFlags.DO_READDIRPLUS | InitFlags.READDIRPLUS_AUTO;
+            case NO -> 0;
+        };
     }
 
     /** How many nodes the kernel holds references to (the root included). */
