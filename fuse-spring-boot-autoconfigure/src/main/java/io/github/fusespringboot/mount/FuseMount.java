@@ -25,6 +25,7 @@ import io.github.fusespringboot.mount.natives.Fusermount;
 import io.github.fusespringboot.mount.natives.Native;
 import io.github.fusespringboot.mount.natives.NativeCallException;
 import io.github.fusespringboot.mount.natives.SessionCallbacks;
+import io.github.fusespringboot.mount.protocol.InitNegotiation;
 import io.github.fusespringboot.mount.serve.ProtocolSession;
 import io.github.fusespringboot.mount.serve.ServingSession;
 import jnr.ffi.Pointer;
@@ -172,6 +173,18 @@ public final class FuseMount implements AutoCloseable {
         return this.identity;
     }
 
+    /**
+     * What the session agreed with the kernel in FUSE_INIT (protocol version, max_write, max_readahead,
+     * max_pages, time_gran, the flags enabled), or empty before INIT was answered.
+     */
+    public Optional<NegotiatedProtocol> negotiated() {
+        if (this.session instanceof ProtocolSession protocol) {
+            InitNegotiation.Outcome outcome = protocol.negotiated();
+            return (outcome != null) ? Optional.of(NegotiatedProtocol.of(outcome)) : Optional.empty();
+        }
+        return Optional.ofNullable(this.callbacks.connection);
+    }
+
     /** Whether any thread is still serving this mount's requests. */
     public boolean isServing() {
         return this.workers.get() > 0;
@@ -251,7 +264,7 @@ public final class FuseMount implements AutoCloseable {
                     null);
         }
         try {
-            return MountOptions.parse(this.spec.options(), this.spec.readOnly());
+            return MountOptions.parse(this.spec.options(), this.spec.readOnly()).requireEngine(this.spec.engine());
         }
         catch (IllegalArgumentException ex) {
             throw fail(MountPhase.VALIDATE, 0, ex.getMessage(),
@@ -1095,6 +1108,14 @@ public final class FuseMount implements AutoCloseable {
         private volatile Throwable initError;
 
         private volatile Pointer initResult;
+
+        /** What libfuse2's INIT agreed on (the protocol engine keeps its own in the session). */
+        private volatile NegotiatedProtocol connection;
+
+        @Override
+        public void connection(int kernelMajor, int kernelMinor, int maxWrite, int maxReadahead, long flags) {
+            this.connection = NegotiatedProtocol.libfuse2(kernelMajor, kernelMinor, maxWrite, maxReadahead, flags);
+        }
 
         @Override
         public FuseFS filesystem() {

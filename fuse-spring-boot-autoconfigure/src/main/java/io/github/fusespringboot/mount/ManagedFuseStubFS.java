@@ -45,6 +45,16 @@ public abstract class ManagedFuseStubFS implements FuseFS {
         return (protocol != null) ? protocol : FuseSession.currentContext();
     }
 
+    /**
+     * Whether the request the calling callback serves was interrupted: the process that made the
+     * system call got a signal and the kernel sent FUSE_INTERRUPT. A long or blocking callback may
+     * check it and give up with {@code -EINTR}; finishing normally is just as valid. Only the protocol
+     * engine tells (with libfuse2, and outside a callback, this is always false).
+     */
+    public boolean isInterrupted() {
+        return CallerContext.interrupted();
+    }
+
     /** Not available: mount with {@link MountManager#mount(MountSpec)}. */
     @Override
     public void mount(Path mountPoint, boolean blocking, boolean debug, String[] fuseOpts) {

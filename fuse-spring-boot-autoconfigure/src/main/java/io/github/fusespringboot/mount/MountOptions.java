@@ -35,7 +35,10 @@ final class MountOptions {
             "direct_io", "kernel_cache", "auto_cache", "noauto_cache", "noforget", "nopath", "intr",
             "async_read", "sync_read", "atomic_o_trunc", "no_remote_lock", "no_remote_flock",
             "no_remote_posix_lock", "big_writes", "splice_write", "no_splice_write", "splice_move",
-            "no_splice_move", "splice_read", "no_splice_read", "allow_root");
+            "no_splice_move", "splice_read", "no_splice_read", "allow_root", "writeback_cache");
+
+    /** Options only the protocol engine knows (libfuse2 would refuse them). */
+    static final Set<String> PROTOCOL_ONLY = Set.of("writeback_cache", "readdirplus");
 
     private static final Set<String> LIBRARY_UNSIGNED = Set.of("max_write", "max_readahead", "max_background",
             "congestion_threshold", "remember", "uid", "gid", "intr_signal");
@@ -53,10 +56,13 @@ final class MountOptions {
 
     private final List<String> givenLibraryOptions;
 
+    private final List<String> protocolOnly;
+
     private final boolean nonEmpty;
 
     private MountOptions(long flags, String kernelData, List<String> libraryOptions, List<String> givenLibraryOptions,
-            boolean nonEmpty) {
+            List<String> protocolOnly, boolean nonEmpty) {
+        this.protocolOnly = List.copyOf(protocolOnly);
         this.flags = flags;
         this.kernelData = kernelData;
         this.libraryOptions = libraryOptions;
@@ -121,6 +127,12 @@ final class MountOptions {
                         }
                         library.put(key, value);
                     }
+                    else if (key.equals("readdirplus")) {
+                        if (value == null || !value.matches("yes|no|auto")) {
+                            throw new IllegalArgumentException("FUSE option '" + option + "' needs yes, no or auto, e.g. readdirplus=auto");
+                        }
+                        library.put(key, value);
+                    }
                     else if (key.equals("modules")) {
                         if (value == null || !value.matches("[A-Za-z0-9_:]+")) {
                             throw new IllegalArgumentException("FUSE option '" + option + "' needs module names, e.g. modules=subdir");
@@ -141,11 +153,18 @@ final class MountOptions {
             kernel.put("default_permissions", null);
         }
         List<String> given = List.copyOf(joinEach(library));
+        List<String> protocolOnly = new ArrayList<>();
+        for (String key : PROTOCOL_ONLY) {
+            if (library.containsKey(key)) {
+                library.remove(key); // kept from libfuse2, which would refuse it
+                protocolOnly.add(key);
+            }
+        }
         library.putIfAbsent("big_writes", null);
         library.putIfAbsent("max_write", Integer.toString(DEFAULT_MAX_WRITE));
         long flags = extraFlags | (ro ? Native.MS_RDONLY : 0) | (suid ? 0 : Native.MS_NOSUID)
                 | (dev ? 0 : Native.MS_NODEV);
-        return new MountOptions(flags, join(kernel), List.copyOf(joinEach(library)), given, nonEmpty);
+        return new MountOptions(flags, join(kernel), List.copyOf(joinEach(library)), given, protocolOnly, nonEmpty);
     }
 
     private static void requireNoValue(String option, String value) {
@@ -219,6 +238,19 @@ final class MountOptions {
     /** libfuse options, e.g. {@code big_writes}, {@code max_write=131072}. */
     List<String> libraryOptions() {
         return this.libraryOptions;
+    }
+
+    /**
+     * Refuses options only the protocol engine knows ({@code writeback_cache}) on another engine.
+     * @throws IllegalArgumentException naming the option and the way out
+     */
+    MountOptions requireEngine(SessionEngine engine) {
+        if (engine != SessionEngine.PROTOCOL && !this.protocolOnly.isEmpty()) {
+            throw new IllegalArgumentException("FUSE option '" + this.protocolOnly.get(0) + "' needs the protocol "
+                    + "engine (-D" + SessionEngine.PROPERTY + "=protocol or MountSpec.Builder.engine(PROTOCOL)); "
+                    + "libfuse2 does not know it");
+        }
+        return this;
     }
 
     /** The libfuse options as the user gave them, without the engine's libfuse2 defaults. */

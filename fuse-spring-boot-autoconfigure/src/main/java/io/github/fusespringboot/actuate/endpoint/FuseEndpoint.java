@@ -14,6 +14,7 @@ import io.github.fusespringboot.mount.FuseMountException;
 import io.github.fusespringboot.mount.MountManager;
 import io.github.fusespringboot.mount.MountSpec;
 import io.github.fusespringboot.mount.MountState;
+import io.github.fusespringboot.mount.NegotiatedProtocol;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
@@ -25,7 +26,8 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
  * {@code /actuator/fuse}: every mount (declared with {@code @FuseFilesystem} or made at runtime) with
- * its mount point, state, since when, options, order and, for a failure, the cause;
+ * its mount point, state, since when, options, order, what its session negotiated with the kernel
+ * (protocol version, sizes, flags) and, for a failure, the cause;
  * {@code /actuator/fuse/{name}} for one. {@code DELETE /actuator/fuse/{name}} unmounts a mount and
  * {@code POST /actuator/fuse/{name}} mounts a declared one again; both are off unless the endpoint's
  * access is {@code unrestricted} ({@code management.endpoint.fuse.access=unrestricted}).
@@ -161,7 +163,7 @@ public class FuseEndpoint {
         return new MountDescriptor(spec.mountPoint().toString(),
                 declared.failure().isPresent() ? "FAILED" : "NOT_MOUNTED", null, spec.options(), spec.readOnly(),
                 spec.multithreaded(), declared.order(), "declared", declared.beanName(),
-                declared.failure().map(Throwable::getMessage).orElse(null), null);
+                declared.failure().map(Throwable::getMessage).orElse(null), null, null);
     }
 
     private static MountDescriptor describe(FuseMount mount, Integer order, String origin, String beanName) {
@@ -169,7 +171,8 @@ public class FuseEndpoint {
         return new MountDescriptor(mount.mountPoint().toString(), mount.state().name(), mount.since().toString(),
                 spec.options(), spec.readOnly(), spec.multithreaded(), order, origin, beanName,
                 mount.failure().map(Throwable::getMessage).orElse(null),
-                (mount.connectionId() >= 0) ? mount.connectionId() : null);
+                (mount.connectionId() >= 0) ? mount.connectionId() : null,
+                mount.negotiated().map(ProtocolDescriptor::of).orElse(null));
     }
 
     /**
@@ -231,7 +234,22 @@ public class FuseEndpoint {
     /** One mount as the endpoint shows it. */
     public record MountDescriptor(String mountPoint, String state, @Nullable String since, List<String> options,
             boolean readOnly, boolean multithreaded, @Nullable Integer order, String origin, @Nullable String bean,
-            @Nullable String failure, @Nullable Integer connection) {
+            @Nullable String failure, @Nullable Integer connection, @Nullable ProtocolDescriptor protocol) {
+    }
+
+    /**
+     * What the mount's session agreed with the kernel in FUSE_INIT: the engine ({@code PROTOCOL} or
+     * {@code LIBFUSE}), the protocol version ({@code 7.38}), max_write, max_readahead, max_pages,
+     * time_gran and the capability flags enabled, by name.
+     */
+    public record ProtocolDescriptor(String engine, String version, int maxWrite, int maxReadahead, int maxPages,
+            int timeGran, List<String> flags) {
+
+        static ProtocolDescriptor of(NegotiatedProtocol negotiated) {
+            return new ProtocolDescriptor(negotiated.engine().name(), negotiated.version(), negotiated.maxWrite(),
+                    negotiated.maxReadahead(), negotiated.maxPages(), negotiated.timeGran(), negotiated.flags());
+        }
+
     }
 
 }

@@ -5,16 +5,25 @@ import java.util.List;
 
 /**
  * Options users already pass to libfuse, with libfuse's defaults: {@code entry_timeout=1},
- * {@code attr_timeout=1}, {@code negative_timeout=0}, {@code use_ino}, {@code umask}, {@code uid},
- * {@code gid}, {@code direct_io}, {@code kernel_cache}, {@code hard_remove}, and the sizes
- * ({@code max_write}, default 1 MiB here; {@code max_readahead}, {@code max_background},
- * {@code congestion_threshold}). Options only libfuse2 itself needs ({@code big_writes}, splice,
- * {@code debug}, ...) and {@code readdir_ino} are accepted and ignored.
+ * {@code attr_timeout=1}, {@code negative_timeout=0}, {@code use_ino}, {@code readdir_ino},
+ * {@code umask}, {@code uid}, {@code gid}, {@code direct_io}, {@code kernel_cache},
+ * {@code auto_cache} (the cache is kept across opens while mtime and size stay the same),
+ * {@code hard_remove}, and the sizes ({@code max_write}, default 1 MiB here; {@code max_readahead},
+ * {@code max_background}, {@code congestion_threshold}); and, for this engine only,
+ * {@code writeback_cache} (libfuse 3's name: the kernel buffers writes and sends them in large
+ * batches) and {@code readdirplus=no|yes|auto} (libfuse 3's name and values; default no). Options only libfuse2 itself needs
+ * ({@code big_writes}, splice, {@code debug}, ...) are accepted and ignored.
  */
 public record BridgeOptions(long entryTimeoutNanos, long attrTimeoutNanos, long negativeTimeoutNanos,
         boolean useIno, boolean readdirIno, int umask, boolean setMode, int uid, boolean setUid, int gid,
-        boolean setGid, boolean directIo, boolean kernelCache, boolean hardRemove, int maxWrite, int maxReadahead,
-        int maxBackground, int congestionThreshold, boolean syncRead, boolean atomicOTrunc) {
+        boolean setGid, boolean directIo, boolean kernelCache, boolean autoCache, boolean hardRemove, int maxWrite,
+        int maxReadahead, int maxBackground, int congestionThreshold, boolean syncRead, boolean atomicOTrunc,
+        boolean writebackCache, ReaddirPlusMode readdirPlus) {
+
+    /** {@code readdirplus=no|yes|auto}: off, on for every READDIR, or as the kernel's heuristic decides. */
+    public enum ReaddirPlusMode {
+        NO, YES, AUTO
+    }
 
     /** The default max_write of the protocol engine: 1 MiB, 256 pages. */
     public static final int DEFAULT_MAX_WRITE = 1 << 20;
@@ -37,6 +46,7 @@ public record BridgeOptions(long entryTimeoutNanos, long attrTimeoutNanos, long 
         boolean setGid = false;
         boolean directIo = false;
         boolean kernelCache = false;
+        boolean autoCache = false;
         boolean hardRemove = false;
         int maxWrite = DEFAULT_MAX_WRITE;
         int readahead = Integer.MAX_VALUE;
@@ -44,6 +54,8 @@ public record BridgeOptions(long entryTimeoutNanos, long attrTimeoutNanos, long 
         int congestion = 0;
         boolean syncRead = false;
         boolean atomicOTrunc = true;
+        boolean writebackCache = false;
+        ReaddirPlusMode readdirPlus = ReaddirPlusMode.NO;
         for (String option : options) {
             int eq = option.indexOf('=');
             String key = (eq < 0) ? option : option.substring(0, eq);
@@ -68,6 +80,8 @@ public record BridgeOptions(long entryTimeoutNanos, long attrTimeoutNanos, long 
                 }
                 case "direct_io" -> directIo = true;
                 case "kernel_cache" -> kernelCache = true;
+                case "auto_cache" -> autoCache = true;
+                case "noauto_cache" -> autoCache = false;
                 case "hard_remove" -> hardRemove = true;
                 case "max_write" -> maxWrite = (int) Math.min(Long.parseLong(value), Integer.MAX_VALUE / 2);
                 case "max_readahead" -> readahead = (int) Math.min(Long.parseLong(value), Integer.MAX_VALUE);
@@ -75,14 +89,16 @@ public record BridgeOptions(long entryTimeoutNanos, long attrTimeoutNanos, long 
                 case "congestion_threshold" -> congestion = (int) Math.min(Long.parseLong(value), 0xFFFF);
                 case "sync_read" -> syncRead = true;
                 case "async_read" -> syncRead = false;
+                case "writeback_cache" -> writebackCache = true;
+                case "readdirplus" -> readdirPlus = ReaddirPlusMode.valueOf(value.toUpperCase(java.util.Locale.ROOT));
                 default -> {
                     // accepted by MountOptions for libfuse2 and meaningless here (big_writes, splice_*, debug, ...)
                 }
             }
         }
         return new BridgeOptions(entry, attr, negative, useIno, readdirIno, umask, setMode, uid, setUid, gid, setGid,
-                directIo, kernelCache, hardRemove, maxWrite, readahead, background, congestion, syncRead,
-                atomicOTrunc);
+                directIo, kernelCache, autoCache, hardRemove, maxWrite, readahead, background, congestion, syncRead,
+                atomicOTrunc, writebackCache, readdirPlus);
     }
 
     private static long seconds(String value) {

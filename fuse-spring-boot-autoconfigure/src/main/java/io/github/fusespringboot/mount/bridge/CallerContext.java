@@ -22,6 +22,16 @@ public final class CallerContext {
         return (exchange != null) ? exchange.context : null;
     }
 
+    /**
+     * Whether the kernel interrupted the request the calling thread is serving (its caller got a
+     * signal): the callback may stop and answer {@code -EINTR}, or finish normally. False outside a
+     * protocol engine request.
+     */
+    public static boolean interrupted() {
+        Exchange exchange = CURRENT.get();
+        return exchange != null && exchange.interrupted;
+    }
+
     static void enter(Exchange exchange) {
         FuseContext context = exchange.context;
         context.uid.set(exchange.header.uid);

@@ -2,6 +2,7 @@
 package io.github.fusespringboot.mount.bridge;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 import io.github.fusespringboot.mount.protocol.Replies;
 import jnr.ffi.Pointer;
@@ -43,10 +44,17 @@ final class DirectoryHandle implements FuseFillDir {
 
     private final ByteBuffer scratch = ByteBuffer.allocate(4096).order(java.nio.ByteOrder.LITTLE_ENDIAN);
 
-    DirectoryHandle(long fh, String path, boolean useIno) {
+    /** readdir_ino: the node table to take an entry's inode number from when the kernel knows it, or null. */
+    private final NodeTable inodes;
+
+    private final long nodeId;
+
+    DirectoryHandle(long fh, String path, boolean useIno, NodeTable inodes, long nodeId) {
         this.fh = fh;
         this.path = path;
         this.useIno = useIno;
+        this.inodes = inodes;
+        this.nodeId = nodeId;
     }
 
     /** Prepares for one call of the filesystem's readdir answering a READDIR of {@code size} bytes. */
@@ -63,6 +71,20 @@ final class DirectoryHandle implements FuseFillDir {
     void endFill() {
         this.filled = !this.offsetMode;
         this.reply = null;
+    }
+
+    /** The collected entries (full mode) as a little-endian buffer, {@link #length()} bytes long. */
+    ByteBuffer listing() {
+        return ByteBuffer.wrap(this.listing, 0, this.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    }
+
+    int length() {
+        return this.length;
+    }
+
+    /** The directory's node id. */
+    long nodeId() {
+        return this.nodeId;
     }
 
     /** Bytes written straight into the reply (offset mode). */
@@ -108,6 +130,13 @@ final class DirectoryHandle implements FuseFillDir {
             type = (mode & 0170000) >> 12;
             if (this.useIno && statIno != 0) {
                 ino = statIno;
+            }
+        }
+        if (this.inodes != null) {
+            // lib/fuse.c's readdir_ino: an entry the kernel has looked up shows its node id
+            long id = this.inodes.idOf(this.nodeId, new String(bytes, 0, nameLength, StandardCharsets.UTF_8));
+            if (id != 0) {
+                ino = id;
             }
         }
         if (off != 0) {

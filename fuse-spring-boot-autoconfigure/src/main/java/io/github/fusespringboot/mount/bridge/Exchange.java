@@ -2,6 +2,7 @@
 package io.github.fusespringboot.mount.bridge;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 import io.github.fusespringboot.mount.natives.NativeBuffer;
 import io.github.fusespringboot.mount.protocol.Attr;
@@ -9,6 +10,7 @@ import io.github.fusespringboot.mount.protocol.Body;
 import io.github.fusespringboot.mount.protocol.InHeader;
 import jnr.ffi.Pointer;
 import ru.serce.jnrfuse.struct.FileStat;
+import ru.serce.jnrfuse.struct.Flock;
 import ru.serce.jnrfuse.struct.FuseContext;
 import ru.serce.jnrfuse.struct.FuseFileInfo;
 import ru.serce.jnrfuse.struct.Statvfs;
@@ -17,8 +19,8 @@ import ru.serce.jnrfuse.struct.Timespec;
 /**
  * Everything one request needs, allocated once per serving thread and reused: the request as read
  * from the device, the reply payload the filesystem writes into, and the native {@code struct stat},
- * {@code struct fuse_file_info}, {@code struct statvfs}, {@code struct timespec[2]} and
- * {@code struct fuse_context} that jnr-fuse callbacks take (the same layouts libfuse2 hands them).
+ * {@code struct fuse_file_info}, {@code struct statvfs}, {@code struct timespec[2]},
+ * {@code struct flock} and {@code struct fuse_context} that jnr-fuse callbacks take (the same layouts libfuse2 hands them).
  */
 public final class Exchange {
 
@@ -35,6 +37,8 @@ public final class Exchange {
 
     private static final int CONTEXT_AT = 640;
 
+    private static final int FLOCK_AT = 768;
+
     /** {@code offsetof(struct fuse_file_info, fh_old) + 12}: the bit-field word after {@code writepage}. */
     static final int FILE_INFO_BITS = 20;
 
@@ -50,6 +54,9 @@ public final class Exchange {
 
     final Attr attr = new Attr();
 
+    /** The reusable calls of the busiest opcodes (no lambda per request). */
+    final HotCalls calls = new HotCalls();
+
     private final NativeBuffer scratch = new NativeBuffer(1024);
 
     final FileStat stat;
@@ -62,18 +69,44 @@ public final class Exchange {
 
     final FuseContext context;
 
+    final Flock flock;
+
+    /** The bridge this exchange is serving a request of now, or null between requests (for INTERRUPT). */
+    volatile FilesystemBridge servingFor;
+
+    /** The unique of the request in progress, while {@link #servingFor} is set. */
+    volatile long unique;
+
+    /** Whether the kernel sent FUSE_INTERRUPT for the request in progress. */
+    volatile boolean interrupted;
+
+    /** The bridge whose set of exchanges this one joined last (joining once per bridge, not per request). */
+    FilesystemBridge registeredWith;
+
+    private final Pointer replySlice;
+
+    private Pointer requestSlice;
+
+    private int requestSliceAt = -1;
+
+    private ByteBuffer plainDirents;
+
+    private byte[] nameScratch = new byte[256];
+
     /** The umask of a CREATE/MKNOD/MKDIR request (0 for the others), for {@code getContext()}. */
     int umask;
 
     public Exchange(int requestSize, int payloadSize) {
         this.request = new NativeBuffer(requestSize);
         this.payload = new NativeBuffer(payloadSize);
+        this.replySlice = this.payload.pointer(0, payloadSize);
         this.stat = FileStat.of(this.scratch.pointer(STAT_AT, 256));
         this.fileInfo = FuseFileInfo.of(this.scratch.pointer(FILE_INFO_AT, 64));
         this.statvfs = Statvfs.of(this.scratch.pointer(STATVFS_AT, 128));
         this.times = new Timespec[] { Timespec.of(this.scratch.pointer(TIMES_AT, 16)),
                 Timespec.of(this.scratch.pointer(TIMES_AT + 16, 16)) };
         this.context = FuseContext.of(this.scratch.pointer(CONTEXT_AT, 64));
+        this.flock = Flock.of(this.scratch.pointer(FLOCK_AT, 64));
     }
 
     /** The reply payload as a little-endian buffer. */
@@ -89,6 +122,28 @@ public final class Exchange {
     FileStat clearedStat() {
         this.scratch.clear(STAT_AT, 256);
         return this.stat;
+    }
+
+    /** A buffer of at least {@code size} bytes for plain dirents that READDIRPLUS converts. */
+    ByteBuffer plainDirents(int size) {
+        if (this.plainDirents == null || this.plainDirents.capacity() < size) {
+            this.plainDirents = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        return this.plainDirents;
+    }
+
+    /** A scratch array of at least {@code size} bytes for one entry name. */
+    byte[] nameScratch(int size) {
+        if (this.nameScratch.length < size) {
+            this.nameScratch = new byte[size];
+        }
+        return this.nameScratch;
+    }
+
+    /** A zeroed {@code struct flock}. */
+    Flock clearedFlock() {
+        this.scratch.clear(FLOCK_AT, 64);
+        return this.flock;
     }
 
     Statvfs clearedStatvfs() {
@@ -129,14 +184,22 @@ public final class Exchange {
         return conn;
     }
 
-    /** The request's payload bytes {@code [offset, offset + size)} as a jnr pointer. */
+    /**
+     * The request's bytes from {@code offset} (at least {@code size} of them) as a jnr pointer. The
+     * slice for the last offset asked for is kept: WRITE data always starts at the same offset, so the
+     * data path allocates no pointer per request.
+     */
     Pointer requestPointer(int offset, int size) {
-        return this.request.pointer(offset, size);
+        if (offset != this.requestSliceAt) {
+            this.requestSlice = this.request.pointer(offset, this.request.size() - offset);
+            this.requestSliceAt = offset;
+        }
+        return this.requestSlice;
     }
 
-    /** The reply payload's first {@code size} bytes as a jnr pointer. */
+    /** The reply payload (at least {@code size} bytes) as a jnr pointer, the same one for every request. */
     Pointer replyPointer(int size) {
-        return this.payload.pointer(0, size);
+        return this.replySlice;
     }
 
 }

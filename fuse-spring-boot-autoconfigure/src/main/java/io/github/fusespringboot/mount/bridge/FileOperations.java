@@ -1,6 +1,8 @@
 // OPEN/READ/WRITE/RELEASE and the other operations on open files and directories, xattrs and statfs.
 package io.github.fusespringboot.mount.bridge;
 
+import java.nio.ByteBuffer;
+
 import io.github.fusespringboot.mount.natives.Errno;
 import io.github.fusespringboot.mount.protocol.Replies;
 import io.github.fusespringboot.mount.protocol.Requests;
@@ -16,11 +18,21 @@ final class FileOperations {
 
     private static final int O_TRUNC = 01000;
 
+    private static final int O_ACCMODE = 03;
+
+    private static final int O_WRONLY = 01;
+
+    private static final int O_RDWR = 02;
+
+    private static final int O_APPEND = 02000;
+
     private static final int READ_LOCKOWNER = 1 << 1;
 
     private static final int WRITE_LOCKOWNER = 1 << 1;
 
     private static final int RELEASE_FLUSH = 1;
+
+    private static final int RELEASE_FLOCK_UNLOCK = 1 << 1;
 
     private static final int FSYNC_FDATASYNC = 1;
 
@@ -33,17 +45,35 @@ final class FileOperations {
 
     private static final int BIT_NONSEEKABLE = 1 << 3;
 
+    private static final int BIT_FLOCK_RELEASE = 1 << 4;
+
     private final FilesystemBridge bridge;
+
+    private final ReaddirPlus plus;
 
     FileOperations(FilesystemBridge bridge) {
         this.bridge = bridge;
+        this.plus = new ReaddirPlus(bridge);
     }
 
     private Implemented has() {
         return this.bridge.implemented;
     }
 
-    private int openFlags(int bits) {
+    /**
+     * The open flags the filesystem sees. With writeback_cache the kernel reads pages of files opened
+     * write-only and keeps O_APPEND itself, so (as libfuse 3 advises its filesystems) O_WRONLY becomes
+     * O_RDWR and O_APPEND is dropped.
+     */
+    private int openFlags(int flags) {
+        if (!this.bridge.options.writebackCache()) {
+            return flags;
+        }
+        int adjusted = flags & ~O_APPEND;
+        return ((adjusted & O_ACCMODE) == O_WRONLY) ? (adjusted & ~O_ACCMODE) | O_RDWR : adjusted;
+    }
+
+    private int replyOpenFlags(int bits) {
         int flags = 0;
         if ((bits & BIT_DIRECT_IO) != 0 || this.bridge.options.directIo()) {
             flags |= Replies.FOPEN_DIRECT_IO;
@@ -63,7 +93,7 @@ final class FileOperations {
         if (path == null) {
             return -Errno.ENOENT;
         }
-        FuseFileInfo fi = ex.fileInfo(request.flags(), 0);
+        FuseFileInfo fi = ex.fileInfo(openFlags(request.flags()), 0);
         int result = has().open ? this.bridge.call("open", path, (fs) -> fs.open(path, fi)) : 0;
         if (result != 0) {
             return (result > 0) ? -Errno.EIO : result;
@@ -79,8 +109,17 @@ final class FileOperations {
                 return (truncated == -Errno.ENOSYS || truncated > 0) ? -Errno.EIO : truncated;
             }
         }
+        if (this.bridge.options.autoCache() && keepCache(ex, node, path, fh, request.flags())) {
+            bits |= BIT_KEEP_CACHE;
+        }
         this.bridge.nodes.opened(node);
-        return Replies.open(ex.out(), 0, fh, openFlags(bits));
+        return Replies.open(ex.out(), 0, fh, replyOpenFlags(bits));
+    }
+
+    /** auto_cache: keep the kernel's page cache when mtime and size are what the last open saw. */
+    private boolean keepCache(Exchange ex, long node, String path, long fh, int flags) {
+        boolean fresh = this.bridge.attributes(ex, path, node, new FilesystemBridge.FileHandle(fh, flags)) == 0;
+        return this.bridge.nodes.keepCacheOnOpen(node, fresh, ex.attr.mtime, ex.attr.mtimensec, ex.attr.size);
     }
 
     private int truncate(Exchange ex, String path, long fh, int flags) {
@@ -109,7 +148,7 @@ final class FileOperations {
             fi.lock_owner.set(request.lockOwner());
         }
         long offset = request.offset();
-        int result = this.bridge.call("read", path, (fs) -> fs.read(path, buffer, size, offset, fi));
+        int result = this.bridge.call("read", path, ex.calls.read.with(path, buffer, size, offset, fi));
         return (result < 0) ? result : Math.min(result, size);
     }
 
@@ -130,7 +169,7 @@ final class FileOperations {
             fi.lock_owner.set(request.lockOwner());
         }
         long offset = request.offset();
-        int result = this.bridge.call("write", path, (fs) -> fs.write(path, data, size, offset, fi));
+        int result = this.bridge.call("write", path, ex.calls.write.with(path, data, size, offset, fi));
         if (result < 0) {
             return result;
         }
@@ -165,13 +204,16 @@ final class FileOperations {
     }
 
     private void release(Exchange ex, String path, long fh, int flags, int releaseFlags, long lockOwner) {
+        boolean flockRelease = (releaseFlags & RELEASE_FLOCK_UNLOCK) != 0;
+        if (flockRelease) {
+            this.bridge.locks.releaseFlock(ex, path, fh, lockOwner);
+        }
         if (!has().release) {
             return;
         }
         FuseFileInfo fi = ex.fileInfo(flags, fh);
-        if ((releaseFlags & RELEASE_FLUSH) != 0) {
-            ex.fileInfoBits(BIT_FLUSH);
-        }
+        ex.fileInfoBits((((releaseFlags & RELEASE_FLUSH) != 0) ? BIT_FLUSH : 0)
+                | (flockRelease ? BIT_FLOCK_RELEASE : 0));
         fi.lock_owner.set(lockOwner);
         this.bridge.call("release", path, (fs) -> fs.release(path, fi));
     }
@@ -179,13 +221,16 @@ final class FileOperations {
     int flush(Exchange ex, long node) {
         Requests.Flush request = Requests.Flush.decode(ex.body);
         String path = this.bridge.nodes.pathOrLast(node);
-        if (!has().flush) {
-            return -Errno.ENOSYS;
+        int result = -Errno.ENOSYS;
+        if (has().flush) {
+            FuseFileInfo fi = ex.fileInfo(0, request.fh());
+            ex.fileInfoBits(BIT_FLUSH);
+            fi.lock_owner.set(request.lockOwner());
+            result = this.bridge.call("flush", path, (fs) -> fs.flush(path, fi));
         }
-        FuseFileInfo fi = ex.fileInfo(0, request.fh());
-        ex.fileInfoBits(BIT_FLUSH);
-        fi.lock_owner.set(request.lockOwner());
-        return this.bridge.call("flush", path, (fs) -> fs.flush(path, fi));
+        // as lib/fuse.c: a close drops the owner's POSIX locks, and then a missing flush is no error
+        int unlocked = this.bridge.locks.unlockOwner(ex, path, request.fh(), request.lockOwner());
+        return (result == -Errno.ENOSYS && unlocked != -Errno.ENOSYS) ? 0 : result;
     }
 
     /** FSYNC and FSYNCDIR. */
@@ -272,11 +317,15 @@ final class FileOperations {
             return (result > 0) ? -Errno.EIO : result;
         }
         long id = this.bridge.nextDirectory.getAndIncrement();
-        this.bridge.directories.put(id, new DirectoryHandle(fi.fh.get(), path, this.bridge.options.useIno()));
+        NodeTable inodes = (this.bridge.options.readdirIno() && !this.bridge.options.useIno()) ? this.bridge.nodes
+                : null;
+        this.bridge.directories.put(id,
+                new DirectoryHandle(fi.fh.get(), path, this.bridge.options.useIno(), inodes, node));
         return Replies.open(ex.out(), 0, id, 0);
     }
 
-    int readdir(Exchange ex, long node) {
+    /** READDIR, and READDIRPLUS ({@code plus}): the same listing, each entry then looked up. */
+    int readdir(Exchange ex, long node, boolean plus) {
         Requests.Read request = Requests.Read.decode(ex.body);
         DirectoryHandle handle = this.bridge.directories.get(request.fh());
         if (handle == null) {
@@ -290,7 +339,9 @@ final class FileOperations {
                     return -Errno.ENOSYS;
                 }
                 String path = handle.path;
-                handle.beginFill(ex.out(), size);
+                // offset mode writes plain dirents straight into its buffer: for plus, a side one
+                ByteBuffer target = plus ? ex.plainDirents(size) : ex.out();
+                handle.beginFill(target, size);
                 int result;
                 try {
                     result = this.bridge.call("readdir", path,
@@ -303,8 +354,13 @@ final class FileOperations {
                     return (result > 0) ? -Errno.EIO : result;
                 }
                 if (!handle.filled) {
-                    return handle.replyLength();
+                    return plus ? this.plus.convert(ex, handle.nodeId(), target, 0, handle.replyLength(), size)
+                            : handle.replyLength();
                 }
+            }
+            if (plus) {
+                return (offset < 0 || offset >= handle.length()) ? 0
+                        : this.plus.convert(ex, handle.nodeId(), handle.listing(), (int) offset, handle.length(), size);
             }
             return handle.copyListing(ex.out(), offset, size);
         }
@@ -345,7 +401,7 @@ final class FileOperations {
         if (!has().create) {
             return -Errno.ENOSYS; // the kernel then uses MKNOD + OPEN, as with libfuse
         }
-        FuseFileInfo fi = ex.fileInfo(request.flags(), 0);
+        FuseFileInfo fi = ex.fileInfo(openFlags(request.flags()), 0);
         long mode = Integer.toUnsignedLong(request.mode());
         int result = this.bridge.call("create", path, (fs) -> fs.create(path, mode, fi));
         if (result != 0) {
@@ -359,7 +415,7 @@ final class FileOperations {
             return entry;
         }
         this.bridge.nodes.opened(this.bridge.nodes.idOf(parent, request.name()));
-        return entry + Replies.open(ex.out(), entry, fh, openFlags(bits));
+        return entry + Replies.open(ex.out(), entry, fh, replyOpenFlags(bits));
     }
 
     int fallocate(Exchange ex, long node) {

@@ -1,6 +1,7 @@
 // Turns decoded requests into jnr-fuse FuseFS calls the way libfuse's high-level lib/fuse.c does.
 package io.github.fusespringboot.mount.bridge;
 
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -9,9 +10,11 @@ import io.github.fusespringboot.mount.natives.Errno;
 import io.github.fusespringboot.mount.natives.SessionCallbacks;
 import io.github.fusespringboot.mount.protocol.Attr;
 import io.github.fusespringboot.mount.protocol.InHeader;
+import io.github.fusespringboot.mount.protocol.InitFlags;
 import io.github.fusespringboot.mount.protocol.InitNegotiation;
 import io.github.fusespringboot.mount.protocol.Opcode;
 import io.github.fusespringboot.mount.protocol.Replies;
+import io.github.fusespringboot.mount.protocol.Requests;
 import jnr.ffi.Pointer;
 import ru.serce.jnrfuse.FuseFS;
 import ru.serce.jnrfuse.struct.FileStat;
@@ -25,7 +28,7 @@ import ru.serce.jnrfuse.struct.FileStat;
  */
 public final class FilesystemBridge {
 
-    /** What {@link #handle} returns for a request that gets no reply (FORGET, BATCH_FORGET, INTERRUPT). */
+    /** What {@link #handle} returns for a request that gets no reply (FORGET, BATCH_FORGET, a found INTERRUPT). */
     public static final int NO_REPLY = Integer.MIN_VALUE;
 
     final FuseFS filesystem;
@@ -44,9 +47,14 @@ public final class FilesystemBridge {
 
     private final AtomicLong hiddenNames = new AtomicLong();
 
+    /** Every exchange that has served this bridge (one per serving thread), searched by INTERRUPT. */
+    private final Set<Exchange> serving = ConcurrentHashMap.newKeySet();
+
     private final NamespaceOperations namespace;
 
     private final FileOperations files;
+
+    final LockOperations locks;
 
     private final AtomicBoolean initialized = new AtomicBoolean();
 
@@ -59,6 +67,7 @@ public final class FilesystemBridge {
         this.implemented = Implemented.by(filesystem.getClass());
         this.namespace = new NamespaceOperations(this);
         this.files = new FileOperations(this);
+        this.locks = new LockOperations(this);
     }
 
     /**
@@ -70,13 +79,38 @@ public final class FilesystemBridge {
         InHeader header = exchange.header;
         exchange.body.reset(exchange.in(), InHeader.SIZE, header.bodyEnd());
         exchange.umask = 0;
+        if (exchange.registeredWith != this) {
+            this.serving.add(exchange);
+            exchange.registeredWith = this;
+        }
+        exchange.interrupted = false;
+        exchange.unique = header.unique;
+        exchange.servingFor = this;
         CallerContext.enter(exchange);
         try {
             return dispatch(exchange, header.opcode, header.nodeId);
         }
         finally {
             CallerContext.leave();
+            exchange.servingFor = null;
         }
+    }
+
+    /**
+     * FUSE_INTERRUPT: marks the request in progress with that unique as interrupted (a callback sees
+     * it through {@code ManagedFuseStubFS.isInterrupted()}) and sends no reply; a request not (or no
+     * longer) in progress gets EAGAIN, on which the kernel sends the interrupt again while the request
+     * is still waiting for its answer (and drops it once it is answered).
+     */
+    private int interrupt(Exchange ex) {
+        long target = Requests.Interrupt.decode(ex.body).unique();
+        for (Exchange other : this.serving) {
+            if (other != ex && other.servingFor == this && other.unique == target) {
+                other.interrupted = true;
+                return NO_REPLY;
+            }
+        }
+        return -Errno.EAGAIN;
     }
 
     private int dispatch(Exchange ex, int opcode, long node) {
@@ -107,15 +141,17 @@ public final class FilesystemBridge {
             case Opcode.REMOVEXATTR -> this.files.removexattr(ex, node);
             case Opcode.FLUSH -> this.files.flush(ex, node);
             case Opcode.OPENDIR -> this.files.opendir(ex, node);
-            case Opcode.READDIR -> this.files.readdir(ex, node);
+            case Opcode.READDIR -> this.files.readdir(ex, node, false);
+            case Opcode.READDIRPLUS -> this.files.readdir(ex, node, true);
             case Opcode.RELEASEDIR -> this.files.releasedir(ex, node);
             case Opcode.FSYNCDIR -> this.files.fsync(ex, node, true);
             case Opcode.ACCESS -> this.files.access(ex, node);
             case Opcode.CREATE -> this.files.create(ex, node);
             case Opcode.FALLOCATE -> this.files.fallocate(ex, node);
-            // the high-level API cannot tell a running callback it was interrupted: letting the
-            // request finish is a valid answer, and INTERRUPT itself gets no reply
-            case Opcode.INTERRUPT -> NO_REPLY;
+            case Opcode.GETLK -> this.locks.getlk(ex, node);
+            case Opcode.SETLK -> this.locks.setlk(ex, node, false);
+            case Opcode.SETLKW -> this.locks.setlk(ex, node, true);
+            case Opcode.INTERRUPT -> interrupt(ex);
             case Opcode.DESTROY -> {
                 destroy();
                 yield 0;
@@ -130,7 +166,8 @@ public final class FilesystemBridge {
         return (opcode >= Opcode.LOOKUP && opcode <= Opcode.FSYNCDIR && opcode != 7 && opcode != 19
                 && opcode != Opcode.INIT) || opcode == Opcode.ACCESS || opcode == Opcode.CREATE
                 || opcode == Opcode.INTERRUPT || opcode == Opcode.DESTROY || opcode == Opcode.BATCH_FORGET
-                || opcode == Opcode.FALLOCATE || opcode == Opcode.RENAME2;
+                || opcode == Opcode.FALLOCATE || opcode == Opcode.RENAME2 || opcode == Opcode.GETLK
+                || opcode == Opcode.SETLK || opcode == Opcode.SETLKW || opcode == Opcode.READDIRPLUS;
     }
 
     /** Calls the filesystem's init, once, with a {@code fuse_conn_info} of the negotiated values. */
@@ -174,6 +211,25 @@ public final class FilesystemBridge {
         return this.implemented.truncate || this.implemented.ftruncate;
     }
 
+    /**
+     * The INIT flags that depend on the filesystem and the options: POSIX_LOCKS with {@code lock},
+     * FLOCK_LOCKS with {@code flock} (lib/fuse.c leaves its lock operations unset without them),
+     * WRITEBACK_CACHE with the {@code writeback_cache} option, DO_READDIRPLUS (and READDIRPLUS_AUTO)
+     * with {@code readdirplus=yes} ({@code auto}).
+     */
+    public long optionalFlags() {
+        return (this.implemented.lock ? InitFlags.POSIX_LOCKS : 0) | (this.implemented.flock ? InitFlags.FLOCK_LOCKS : 0)
+                | (this.options.writebackCache() ? InitFlags.WRITEBACK_CACHE : 0) | readdirPlusFlags();
+    }
+
+    private long readdirPlusFlags() {
+        return switch (this.options.readdirPlus()) {
+            case YES -> InitFlags.DO_READDIRPLUS;
+            case AUTO -> InitFlags.DO_READDIRPLUS | InitFlags.READDIRPLUS_AUTO;
+            case NO -> 0;
+        };
+    }
+
     /** How many nodes the kernel holds references to (the root included). */
     public int nodeCount() {
         return this.nodes.size();
@@ -198,10 +254,10 @@ public final class FilesystemBridge {
         if (handle != null && this.implemented.fgetattr) {
             int flags = handle.flags;
             long fh = handle.fh;
-            result = call("fgetattr", path, (fs) -> fs.fgetattr(path, stat, ex.fileInfo(flags, fh)));
+            result = call("fgetattr", path, ex.calls.fgetattr.with(path, stat, ex.fileInfo(flags, fh)));
         }
         else {
-            result = call("getattr", path, (fs) -> fs.getattr(path, stat));
+            result = call("getattr", path, ex.calls.getattr.with(path, stat));
         }
         if (result != 0) {
             return (result > 0) ? -Errno.EIO : result;

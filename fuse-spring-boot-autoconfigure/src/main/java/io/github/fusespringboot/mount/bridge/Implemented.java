@@ -24,7 +24,7 @@ final class Implemented {
     final boolean getattr, fgetattr, readlink, mknod, mkdir, unlink, rmdir, symlink, rename, link, chmod, chown,
             truncate, ftruncate, utimens, open, read, write, statfs, flush, release, fsync, setxattr, getxattr,
             listxattr, removexattr, opendir, readdir, releasedir, fsyncdir, init, destroy, access, create,
-            fallocate;
+            fallocate, lock, flock;
 
     private Implemented(Class<?> type) {
         Set<String> missing = new HashSet<>();
@@ -68,6 +68,8 @@ final class Implemented {
         this.access = !missing.contains("access");
         this.create = !missing.contains("create");
         this.fallocate = !missing.contains("fallocate");
+        this.lock = !missing.contains("lock");
+        this.flock = !missing.contains("flock");
     }
 
     static Implemented by(Class<?> type) {

@@ -37,6 +37,15 @@ final class NodeTable {
         /** Renamed to a {@code .fuse_hidden} name instead of unlinked while open; unlinked on its last release. */
         boolean hidden;
 
+        /** auto_cache: the mtime and size seen at the last open, and whether the kernel's cache may be kept. */
+        boolean cacheValid;
+
+        long cachedMtime;
+
+        int cachedMtimeNsec;
+
+        long cachedSize;
+
         Node(long id, long generation, Node parent, String name) {
             this.id = id;
             this.generation = generation;
@@ -214,6 +223,29 @@ final class NodeTable {
         if (node != null && node.parent != null && node.name != null) {
             removed(node.parent.id, node.name);
         }
+    }
+
+    /**
+     * lib/fuse.c's auto_cache at an open of node {@code id} whose getattr said {@code mtime}/{@code size}
+     * ({@code fresh} false: getattr failed). Returns whether the kernel may keep its page cache: only
+     * when the node was opened before and neither mtime nor size changed since.
+     */
+    synchronized boolean keepCacheOnOpen(long id, boolean fresh, long mtime, int mtimeNsec, long size) {
+        Node node = this.byId.get(id);
+        if (node == null) {
+            return false;
+        }
+        if (!fresh) {
+            node.cacheValid = false;
+            return false;
+        }
+        boolean keep = node.cacheValid && node.cachedMtime == mtime && node.cachedMtimeNsec == mtimeNsec
+                && node.cachedSize == size;
+        node.cachedMtime = mtime;
+        node.cachedMtimeNsec = mtimeNsec;
+        node.cachedSize = size;
+        node.cacheValid = true;
+        return keep;
     }
 
     /** The id of entry {@code name} of {@code parent}, or 0. */

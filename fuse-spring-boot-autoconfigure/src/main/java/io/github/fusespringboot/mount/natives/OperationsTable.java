@@ -123,6 +123,15 @@ final class OperationsTable {
         return (context != 0) ? MEMORY.getAddress(context + CONTEXT_PRIVATE_DATA_OFFSET) : 0;
     }
 
+    /**
+     * The INIT flags libfuse 2.9's do_init sends for a {@code fuse_conn_info} after init: the wanted
+     * capabilities it can offer (FUSE_CAP_* 0-11 equal the kernel's bits) and ASYNC_READ when async_read.
+     */
+    private static long libfuseFlags(Pointer conn) {
+        long flags = Integer.toUnsignedLong(conn.getInt(24) & conn.getInt(20)) & 0xFFF;
+        return (conn.getInt(8) != 0) ? flags | 1 : flags;
+    }
+
     private static int call(String operation, String path, SessionCallbacks.Operation call) {
         SessionCallbacks session = SESSIONS.get(currentSessionId());
         if (session == null) {
@@ -233,6 +242,9 @@ final class OperationsTable {
                 catch (Throwable ex) {
                     session.initFailed(ex);
                 }
+            }
+            if (session != null && conn != null) {
+                session.connection(conn.getInt(0), conn.getInt(4), conn.getInt(12), conn.getInt(16), libfuseFlags(conn));
             }
             return Pointer.wrap(runtime, id);
         });

@@ -28,6 +28,14 @@ public interface SessionCallbacks {
     /** What the filesystem's {@code init} returned. */
     Pointer initResult();
 
+    /**
+     * What libfuse2 handed the filesystem's {@code init} in {@code fuse_conn_info}, read after the call:
+     * the kernel's version, max_write, max_readahead and the capabilities wanted (FUSE_CAP_* bits, which
+     * equal the kernel's INIT bits for the ones libfuse 2.9 knows). Called once per session.
+     */
+    default void connection(int kernelMajor, int kernelMinor, int maxWrite, int maxReadahead, long flags) {
+    }
+
     /** One call into the filesystem. */
     @FunctionalInterface
     interface Operation {

@@ -30,6 +30,9 @@ public final class Replies {
     /** {@code sizeof(struct fuse_lseek_out)}. */
     public static final int LSEEK_OUT_SIZE = 8;
 
+    /** {@code sizeof(struct fuse_lk_out)}. */
+    public static final int LK_OUT_SIZE = 24;
+
     /** {@code offsetof(struct fuse_dirent, name)}. */
     public static final int DIRENT_NAME_OFFSET = 24;
 
@@ -54,6 +57,15 @@ public final class Replies {
         buffer.putInt(at + 36, (int) (attrValidNanos % 1_000_000_000L));
         attr.encode(buffer, at + 40);
         return ENTRY_OUT_SIZE;
+    }
+
+    /** {@code fuse_lk_out}: the lock found by GETLK ({@code end} inclusive). */
+    public static int lk(ByteBuffer buffer, int at, long start, long end, int type, int pid) {
+        buffer.putLong(at, start);
+        buffer.putLong(at + 8, end);
+        buffer.putInt(at + 16, type);
+        buffer.putInt(at + 20, pid);
+        return LK_OUT_SIZE;
     }
 
     /** {@code fuse_attr_out}. */

@@ -262,6 +262,26 @@ public final class Requests {
         }
     }
 
+    /**
+     * {@code fuse_lk_in}: GETLK, SETLK and SETLKW; {@code lkFlags} has FUSE_LK_FLOCK for a flock(2)
+     * lock. The range is {@code [start, end]}, end inclusive ({@code Long.MAX_VALUE}: to the end).
+     */
+    public record Lk(long fh, long owner, long start, long end, int type, int pid, int lkFlags) {
+        /** {@code FUSE_LK_FLOCK}. */
+        public static final int FLOCK = 1;
+
+        public static Lk decode(Body body) {
+            long fh = body.u64();
+            long owner = body.u64();
+            long start = body.u64();
+            long end = body.u64();
+            int type = body.u32();
+            int pid = body.u32();
+            int lkFlags = body.u32();
+            return new Lk(fh, owner, start, end, type, pid, lkFlags);
+        }
+    }
+
     /** {@code fuse_lseek_in}. */
     public record Lseek(long fh, long offset, int whence) {
         public static Lseek decode(Body body) {

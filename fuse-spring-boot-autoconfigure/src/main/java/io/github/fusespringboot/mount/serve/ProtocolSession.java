@@ -74,6 +74,7 @@ public final class ProtocolSession implements ServingSession {
         if (!bridge.truncates()) {
             wanted &= ~InitFlags.ATOMIC_O_TRUNC;
         }
+        wanted |= bridge.optionalFlags();
         this.policy = new InitNegotiation.Policy(options.maxWrite(), maxPagesLimit(), wanted, options.maxReadahead(),
                 options.maxBackground(), options.congestionThreshold());
         int maxWrite = Math.max(options.maxWrite(), PAGE);

@@ -173,6 +173,23 @@ class WireLayoutTest {
     }
 
     @Test
+    void decodesALockRequestAndEncodesTheLockFound() {
+        ByteBuffer in = buffer(48);
+        in.putLong(0, 7).putLong(8, 0xABCDL).putLong(16, 100).putLong(24, Long.MAX_VALUE).putInt(32, 1)
+            .putInt(36, 4242).putInt(40, Requests.Lk.FLOCK);
+        Requests.Lk lk = Requests.Lk.decode(new Body().reset(in, 0, 48)); // sizeof(struct fuse_lk_in)
+        assertThat(lk).isEqualTo(new Requests.Lk(7, 0xABCDL, 100, Long.MAX_VALUE, 1, 4242, Requests.Lk.FLOCK));
+        assertThatExceptionOfType(MalformedRequestException.class)
+            .isThrownBy(() -> Requests.Lk.decode(new Body().reset(in, 0, 40)));
+        ByteBuffer out = buffer(Replies.LK_OUT_SIZE);
+        assertThat(Replies.lk(out, 0, 5, 14, 1, 99)).isEqualTo(24); // sizeof(struct fuse_lk_out)
+        assertThat(out.getLong(0)).isEqualTo(5);
+        assertThat(out.getLong(8)).isEqualTo(14);
+        assertThat(out.getInt(16)).isEqualTo(1);
+        assertThat(out.getInt(20)).isEqualTo(99);
+    }
+
+    @Test
     void namesFlagsForLogsAndTheEndpoint() {
         assertThat(InitFlags.names(InitFlags.ASYNC_READ | InitFlags.MAX_PAGES | InitFlags.SECURITY_CTX))
             .containsExactly("ASYNC_READ", "MAX_PAGES", "SECURITY_CTX");
