@@ -113,6 +113,7 @@ class FuseMountExtensionSkipTests {
     private static List<TestClassRun.Outcome> runInChild(Path work, List<String> setting) throws Exception {
         List<String> command = new ArrayList<>(setting);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(InheritedOptions.get());
         command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1",
                 "-D" + TestDirectories.ROOT_PROPERTY + "=" + TEST_ROOT, "-cp", System.getProperty("java.class.path"),
                 TestClassRun.class.getName(), NeedsFuse.class.getName(), NeedsFuseInSpring.class.getName()));

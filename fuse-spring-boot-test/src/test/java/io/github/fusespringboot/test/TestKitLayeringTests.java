@@ -42,8 +42,9 @@ class TestKitLayeringTests {
         assertThat(classpath).doesNotContain("spring-test", "spring-context", "spring-core");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-XX:-UsePerfData",
-                "-XX:TieredStopAtLevel=1",
-                "-D" + TestDirectories.ROOT_PROPERTY + "=" + TestDirectories.root(), "-cp", classpath,
+                "-XX:TieredStopAtLevel=1"));
+        command.addAll(InheritedOptions.get());
+        command.addAll(List.of("-D" + TestDirectories.ROOT_PROPERTY + "=" + TestDirectories.root(), "-cp", classpath,
                 TestClassRun.class.getName(), FuseMountExtensionTests.MountsAndForgets.class.getName(),
                 FuseMountExtensionTests.LeaksAMount.class.getName()));
         Path log = Files.createTempFile(TestDirectories.root(), "without-spring-", ".log");
