@@ -59,6 +59,7 @@ public final class FilesystemBridge {
         this.implemented = Implemented.by(filesystem.getClass());
         this.namespace = new NamespaceOperations(this);
         this.files = new FileOperations(this);
+        StubContext.install(filesystem); // jnr-fuse's own getContext() would ask libfuse2
     }
 
     /**
