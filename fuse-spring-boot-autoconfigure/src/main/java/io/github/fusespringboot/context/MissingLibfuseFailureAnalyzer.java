@@ -58,8 +58,9 @@ public class MissingLibfuseFailureAnalyzer extends AbstractFailureAnalyzer<Unsat
                         : "the filesystem")
                 + " without the library (to start with fuse.enabled=false, or to test its methods without mounting), "
                 + "extend " + ManagedFuseStubFS.class.getName() + " instead of jnr-fuse's FuseStubFS: same methods, "
-                + "same jnr-fuse types, and its constructor loads no native library. Mounting it still needs "
-                + "libfuse.so.2.";
+                + "same jnr-fuse types, and its constructor loads no native library. Mounting it needs "
+                + "libfuse.so.2 only on the libfuse engine; to mount it without any libfuse, "
+                + FuseMount.PROTOCOL_ENGINE_ADVICE + ".";
     }
 
     private static boolean isAboutLibfuse(UnsatisfiedLinkError error) {

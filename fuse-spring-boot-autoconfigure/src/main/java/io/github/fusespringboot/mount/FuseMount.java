@@ -451,6 +451,11 @@ public final class FuseMount implements AutoCloseable {
             + "Ubuntu 24.04 or later: apt-get install libfuse2t64; Fedora, RHEL, CentOS: dnf install fuse-libs; "
             + "Alpine: apk add fuse";
 
+    /** The other way out of a missing libfuse2: the protocol engine loads none. */
+    public static final String PROTOCOL_ENGINE_ADVICE = "serve the mount with the protocol engine, which loads no "
+            + "libfuse: fuse.engine=protocol (for one mount fuse.mounts.<name>.engine=protocol; without Spring "
+            + "MountSpec.Builder.engine(SessionEngine.PROTOCOL))";
+
     private int openDevice() {
         try {
             return Native.openFuseDevice(DEVICE);
@@ -500,7 +505,7 @@ public final class FuseMount implements AutoCloseable {
         }
         catch (IllegalStateException ex) {
             // LibFuse2 says "libfuse2 is not available: <why>" itself
-            throw fail(MountPhase.SESSION, 0, ex.getMessage(), LIBFUSE2_ADVICE, ex);
+            throw fail(MountPhase.SESSION, 0, ex.getMessage(), LIBFUSE2_ADVICE + "; or " + PROTOCOL_ENGINE_ADVICE, ex);
         }
         catch (NativeCallException ex) {
             throw fail(MountPhase.SESSION, ex.errno(), ex.getMessage(), "Check the mount's FUSE options", ex);

@@ -14,11 +14,16 @@ public enum SessionEngine {
 
     /**
      * The engine's own implementation of the kernel protocol (7.38): no libfuse on the request path,
-     * 1 MiB requests, the caller's context in {@code ManagedFuseStubFS.getContext()}. New; opt-in.
+     * 1 MiB requests, the caller's context in {@code getContext()} of {@code ManagedFuseStubFS} and of
+     * jnr-fuse's {@code FuseStubFS}. New; opt-in (Spring property {@code fuse.engine=protocol}).
      */
     PROTOCOL;
 
-    /** The system property that chooses the default engine: {@code fuse.engine=protocol|libfuse}. */
+    /**
+     * The system property that chooses the default engine: {@code fuse.engine=protocol|libfuse}. In a
+     * Spring application it is also the Spring property {@code fuse.engine} (system properties are a
+     * property source), which {@code fuse.mounts.<name>.engine} overrides per mount.
+     */
     public static final String PROPERTY = "fuse.engine";
 
     /**

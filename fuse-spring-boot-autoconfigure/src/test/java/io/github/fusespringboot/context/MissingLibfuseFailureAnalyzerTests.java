@@ -22,7 +22,7 @@ class MissingLibfuseFailureAnalyzerTests {
         assertThat(analysis.getDescription()).contains("libfuse.so.2", "while creating the bean 'files'",
                 "defined in app.Config", "cannot open shared object file");
         assertThat(analysis.getAction()).contains("apt-get install libfuse2;", "apt-get install libfuse2t64",
-                "dnf install fuse-libs", "apk add fuse", "ManagedFuseStubFS", "Mounting it still needs libfuse.so.2");
+                "dnf install fuse-libs", "apk add fuse", "ManagedFuseStubFS", "Mounting it needs libfuse.so.2 only on the libfuse engine", "fuse.engine=protocol");
     }
 
     @Test

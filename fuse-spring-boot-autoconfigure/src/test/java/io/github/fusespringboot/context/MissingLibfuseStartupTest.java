@@ -51,27 +51,37 @@ class MissingLibfuseStartupTest {
                 "Action:",
                 "apt-get install libfuse2;", "apt-get install libfuse2t64", "dnf install fuse-libs", "apk add fuse",
                 "extend " + ManagedFuseStubFS.class.getName() + " instead of jnr-fuse's FuseStubFS",
-                "Mounting it still needs libfuse.so.2")
+                "Mounting it needs libfuse.so.2 only on the libfuse engine", "fuse.engine=protocol")
             .doesNotContain("STARTED");
         assertNoStackTrace(child);
     }
 
     @Test
-    void aManagedFuseStubFSBeanIsCreatedButItsMountFailsWithThePackages(FuseTestExtension.Fixture fx)
-            throws Exception {
-        ChildJvm.Result child = runWithoutLibfuse(fx, "managed");
+    void aManagedFuseStubFSBeanIsCreatedButItsMountOnTheLibfuseEngineFailsWithThePackages(
+            FuseTestExtension.Fixture fx) throws Exception {
+        ChildJvm.Result child = runWithoutLibfuse(fx, "managed", "--fuse.engine=libfuse");
         assertThat(child.exitStatus()).as(child.output()).isNotZero();
         assertThat(child.output()).contains("APPLICATION FAILED TO START", "A FUSE mount failed:",
                 "FUSE mount 'data' on " + fx.root().resolve("data")
                         + " failed while creating the libfuse session: libfuse2 is not available",
                 "cannot load libfuse.so.2: ", "libfuse.so.2: file too short", "Action:", "apt-get install libfuse2;",
                 "apt-get install libfuse2t64",
-                "dnf install fuse-libs", "apk add fuse")
+                "dnf install fuse-libs", "apk add fuse", "or serve the mount with the protocol engine",
+                "fuse.engine=protocol")
             .doesNotContain("STARTED", "could not be loaded while creating the bean");
         assertNoStackTrace(child);
         try (Stream<Path> left = Files.list(fx.root().resolve("data"))) {
             assertThat(left).as("nothing left in the mount point").isEmpty();
         }
+    }
+
+    @Test
+    void aManagedFuseStubFSBeanMountsAndServesWithoutLibfuse2OnTheProtocolEngine(FuseTestExtension.Fixture fx)
+            throws Exception {
+        ChildJvm.Result child = runWithoutLibfuse(fx, "managed", "--fuse.engine=protocol");
+        assertThat(child.exitStatus()).as(child.output()).isZero();
+        assertThat(child.output()).contains("Mounted 1 of 1 FUSE filesystem(s)", "STARTED", "Unmounted 1 FUSE filesystem(s)")
+            .doesNotContain("APPLICATION FAILED TO START", "libfuse2 is not available");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.github.fusespringboot.mount;
 
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -21,8 +22,11 @@ class QuietStderrTest {
     @Test
     @Timeout(120)
     void normalMountsAndUnmountsPrintNothingOnStandardError(FuseTestExtension.Fixture fx) throws Exception {
-        Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), QuietStderrChild.class.getName(), fx.path("cycles").toString())
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        command.addAll(ChildJvm.inheritedOptions());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), QuietStderrChild.class.getName(),
+                fx.path("cycles").toString()));
+        Process child = new ProcessBuilder(command)
             .redirectOutput(fx.path("out.log").toFile())
             .redirectError(fx.path("err.log").toFile())
             .start();

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.github.fusespringboot.mount.SessionEngine;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -71,8 +72,11 @@ class FuseMountExtensionSkipTests {
             hide.append("mount --bind /dev/null '").append(library).append("'\n");
         }
         hide.append("exec \"$@\"\n");
+        // only the libfuse engine needs libfuse2 (the protocol engine mounts without it; these test
+        // filesystems, jnr-fuse FuseStubFS, would then fail in their constructors instead)
         List<TestClassRun.Outcome> outcomes = runInChild(
-                List.of("/usr/bin/unshare", "-m", "--propagation", "private", "sh", "-c", hide.toString(), "sh"));
+                List.of("/usr/bin/unshare", "-m", "--propagation", "private", "sh", "-c", hide.toString(), "sh"),
+                List.of("-D" + SessionEngine.PROPERTY + "=libfuse"));
 
         assertSkipped(outcomes, "libfuse2 is missing", "libfuse.so.2", "libfuse2t64", "fuse-libs");
     }
@@ -101,18 +105,26 @@ class FuseMountExtensionSkipTests {
     }
 
     private static List<TestClassRun.Outcome> runInChild(List<String> setting) throws Exception {
+        return runInChild(setting, List.of());
+    }
+
+    private static List<TestClassRun.Outcome> runInChild(List<String> setting, List<String> jvmOptions)
+            throws Exception {
         Path work = TestDirectories.create("skip");
         try {
-            return runInChild(work, setting);
+            return runInChild(work, setting, jvmOptions);
         }
         finally {
             TestDirectories.delete(work);
         }
     }
 
-    private static List<TestClassRun.Outcome> runInChild(Path work, List<String> setting) throws Exception {
+    private static List<TestClassRun.Outcome> runInChild(Path work, List<String> setting, List<String> jvmOptions)
+            throws Exception {
         List<String> command = new ArrayList<>(setting);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(InheritedOptions.get());
+        command.addAll(jvmOptions);
         command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1",
                 "-D" + TestDirectories.ROOT_PROPERTY + "=" + TEST_ROOT, "-cp", System.getProperty("java.class.path"),
                 TestClassRun.class.getName(), NeedsFuse.class.getName(), NeedsFuseInSpring.class.getName()));

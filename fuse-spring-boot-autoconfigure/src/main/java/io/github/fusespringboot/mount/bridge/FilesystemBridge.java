@@ -68,6 +68,7 @@ public final class FilesystemBridge {
         this.namespace = new NamespaceOperations(this);
         this.files = new FileOperations(this);
         this.locks = new LockOperations(this);
+        StubContext.install(filesystem); // jnr-fuse's own getContext() would ask libfuse2
     }
 
     /**

@@ -5,7 +5,9 @@ import java.lang.reflect.Method;
 import java.util.HashSet;
 import java.util.Set;
 
+import io.github.fusespringboot.mount.AcceptsUtimeNowAndOmit;
 import ru.serce.jnrfuse.NotImplemented;
+import ru.serce.jnrfuse.struct.Timespec;
 
 /**
  * What lib/fuse.c learns from which {@code fuse_operations} pointers are set: an operation marked
@@ -25,6 +27,9 @@ final class Implemented {
             truncate, ftruncate, utimens, open, read, write, statfs, flush, release, fsync, setxattr, getxattr,
             listxattr, removexattr, opendir, readdir, releasedir, fsyncdir, init, destroy, access, create,
             fallocate, lock, flock;
+
+    /** Whether its utimens is marked {@link AcceptsUtimeNowAndOmit} (libfuse's flag_utime_omit_ok). */
+    final boolean utimeOmitOk;
 
     private Implemented(Class<?> type) {
         Set<String> missing = new HashSet<>();
@@ -70,6 +75,17 @@ final class Implemented {
         this.fallocate = !missing.contains("fallocate");
         this.lock = !missing.contains("lock");
         this.flock = !missing.contains("flock");
+        this.utimeOmitOk = acceptsUtimeNowAndOmit(type);
+    }
+
+    private static boolean acceptsUtimeNowAndOmit(Class<?> type) {
+        try {
+            return type.getMethod("utimens", String.class, Timespec[].class)
+                .isAnnotationPresent(AcceptsUtimeNowAndOmit.class);
+        }
+        catch (NoSuchMethodException ex) {
+            return false;
+        }
     }
 
     static Implemented by(Class<?> type) {

@@ -128,7 +128,16 @@ final class NamespaceOperations {
                         : -Errno.ENOSYS;
             }
         }
-        if (result == 0 && (valid & (FATTR_ATIME | FATTR_MTIME)) != 0) {
+        if (result == 0 && !has.utimeOmitOk && (valid & (FATTR_ATIME | FATTR_MTIME)) == (FATTR_ATIME | FATTR_MTIME)) {
+            // as libfuse without flag_utime_omit_ok: both times, explicit values (the kernel's "now" for
+            // *_NOW); one time alone is not passed on (@AcceptsUtimeNowAndOmit asks for it)
+            Timespec[] times = ex.times;
+            setTime(times[0], false, true, request.atime(), request.atimensec());
+            setTime(times[1], false, true, request.mtime(), request.mtimensec());
+            result = has.utimens ? this.bridge.call("utimens", path, (fs) -> fs.utimens(path, times))
+                    : -Errno.ENOSYS;
+        }
+        else if (result == 0 && has.utimeOmitOk && (valid & (FATTR_ATIME | FATTR_MTIME)) != 0) {
             Timespec[] times = ex.times;
             setTime(times[0], (valid & FATTR_ATIME_NOW) != 0, (valid & FATTR_ATIME) != 0, request.atime(),
                     request.atimensec());

@@ -1,8 +1,9 @@
-// A read-only filesystem with one file, /hello.txt, written the jnr-fuse way.
+// A read-only filesystem with one file, /hello.txt, written the jnr-fuse way on ManagedFuseStubFS.
 package io.github.fusespringboot.samples.hello;
 
 import java.nio.charset.StandardCharsets;
 
+import io.github.fusespringboot.mount.ManagedFuseStubFS;
 import jnr.ffi.Pointer;
 import jnr.ffi.types.dev_t;
 import jnr.ffi.types.gid_t;
@@ -12,7 +13,6 @@ import jnr.ffi.types.size_t;
 import jnr.ffi.types.uid_t;
 import ru.serce.jnrfuse.ErrorCodes;
 import ru.serce.jnrfuse.FuseFillDir;
-import ru.serce.jnrfuse.FuseStubFS;
 import ru.serce.jnrfuse.struct.FileStat;
 import ru.serce.jnrfuse.struct.FuseFileInfo;
 import ru.serce.jnrfuse.struct.Timespec;
@@ -20,8 +20,11 @@ import ru.serce.jnrfuse.struct.Timespec;
 /**
  * Serves a directory holding {@code hello.txt}; every change is refused with {@code EROFS}, as on a
  * read-only filesystem, even when it is mounted without {@code ro} (then the kernel asks this class).
+ * It extends {@link ManagedFuseStubFS}, the starter's drop-in for jnr-fuse's {@code FuseStubFS} (same
+ * methods, same types): no libfuse2 binding per instance, so with {@code fuse.engine=protocol} it
+ * needs no libfuse2 at all.
  */
-public class HelloFilesystem extends FuseStubFS {
+public class HelloFilesystem extends ManagedFuseStubFS {
 
     static final String FILE = "/hello.txt";
 

@@ -18,7 +18,7 @@ record BenchOptions(int cycles, int workers, boolean multithreaded, FsMode fs, b
 
     enum FsMode {
 
-        /** One filesystem instance per worker, reused for every cycle of that worker. */
+        /** One filesystem instance (on ManagedFuseStubFS) per worker, reused for every cycle of that worker. */
         SHARED,
 
         /** A new instance every cycle, as in the go-fuse reproducer. */

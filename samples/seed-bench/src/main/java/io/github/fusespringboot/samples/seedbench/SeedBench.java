@@ -132,7 +132,9 @@ final class SeedBench {
     }
 
     private void work(int worker, Watchdog watchdog) {
-        FuseFS shared = (this.options.fs() == BenchOptions.FsMode.SHARED) ? new HelloFuse() : null;
+        // jnr-fuse's own mount() (the baseline) needs its FuseStubFS; the starter serves either
+        FuseFS shared = (this.options.fs() != BenchOptions.FsMode.SHARED) ? null
+                : this.options.jnrFuseBaseline() ? new HelloFuse() : new ManagedHello();
         int cycle;
         while ((cycle = this.nextCycle.getAndIncrement()) < this.options.cycles()) {
             watchdog.cycleStarted(worker);

@@ -1,0 +1,78 @@
+package io.github.fusespringboot.mount.bridge;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.github.fusespringboot.mount.ChildJvm;
+import io.github.fusespringboot.mount.FuseMount;
+import io.github.fusespringboot.mount.FuseTestExtension;
+import io.github.fusespringboot.mount.MountSpec;
+import io.github.fusespringboot.mount.SessionEngine;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import ru.serce.jnrfuse.ErrorCodes;
+import ru.serce.jnrfuse.FuseStubFS;
+import ru.serce.jnrfuse.struct.FileStat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** jnr-fuse's own {@code FuseStubFS.getContext()} is the caller's on both engines. */
+@ExtendWith(FuseTestExtension.class)
+class StubContextTest {
+
+    /** Not root, so an empty context (uid 0) cannot pass for the caller's. */
+    private static final long NOBODY = 65534;
+
+    @Test
+    void aFuseStubFSSeesTheCallersUidGidAndPidOnTheProtocolEngineAndThenOnLibfuse(FuseTestExtension.Fixture fx)
+            throws Exception {
+        ContextRecordingFs fs = new ContextRecordingFs();
+        ChildJvm.openForUser(fx.root()); // nobody must reach the mount points
+        for (SessionEngine engine : List.of(SessionEngine.PROTOCOL, SessionEngine.LIBFUSE)) {
+            Path dir = fx.dir("context-" + engine.name().toLowerCase());
+            MountSpec spec = MountSpec.builder("context", dir, fs).engine(engine).options(List.of("allow_other")).build();
+            try (FuseMount mount = fx.manager().mount(spec)) {
+                // stat(1) as nobody: setpriv execs it, so the kernel's caller pid is the process's pid
+                Process stat = new ProcessBuilder(ChildJvm.tool("setpriv"), "--reuid=" + NOBODY, "--regid=" + NOBODY,
+                        "--clear-groups", "--", "stat", "-c", "%u:%g", dir.resolve("probe").toString())
+                    .redirectErrorStream(true)
+                    .start();
+                assertThat(stat.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                String output = new String(stat.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                assertThat(stat.exitValue()).as(output).isZero();
+                assertThat(output).as(engine.name()).isEqualTo(NOBODY + ":" + NOBODY); // getattr answered getContext()
+                assertThat(fs.pid.get()).as(engine.name()).isEqualTo(stat.pid());
+                assertThat(mount.callbackErrors()).isZero();
+            }
+        }
+    }
+
+    /** Answers {@code /probe} as owned by whoever asks, and remembers the asking pid. */
+    static final class ContextRecordingFs extends FuseStubFS {
+
+        final AtomicLong pid = new AtomicLong();
+
+        @Override
+        public int getattr(String path, FileStat stat) {
+            if (path.equals("/")) {
+                stat.st_mode.set(FileStat.S_IFDIR | 0755);
+                stat.st_nlink.set(2);
+                return 0;
+            }
+            if (path.equals("/probe")) {
+                stat.st_mode.set(FileStat.S_IFREG | 0644);
+                stat.st_nlink.set(1);
+                stat.st_uid.set(getContext().uid.get());
+                stat.st_gid.set(getContext().gid.get());
+                this.pid.set(getContext().pid.get());
+                return 0;
+            }
+            return -ErrorCodes.ENOENT();
+        }
+
+    }
+
+}
