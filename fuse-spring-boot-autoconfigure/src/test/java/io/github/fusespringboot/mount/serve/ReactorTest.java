@@ -27,12 +27,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(FuseTestExtension.class)
 class ReactorTest {
 
-    private static final int MOUNTS = 1000;
+    /** How many idle mounts; a system property so the same test measures other counts too. */
+    private static final int MOUNTS = Integer.getInteger("fuse.test.idle-mounts", 1000);
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aThousandIdleMountsShareAtMost32ServingThreads(FuseTestExtension.Fixture fx) throws Exception {
         long rssBefore = rssKib();
+        long heapBefore = heapUsed();
         int threadsBefore = Thread.activeCount();
         List<FuseMount> mounts = new ArrayList<>();
         long started = System.nanoTime();
@@ -47,11 +49,13 @@ class ReactorTest {
         assertThat(Reactor.shared().watched()).isGreaterThanOrEqualTo(MOUNTS);
         List<String> engine = engineThreads();
         long rssPerMount = (rssKib() - rssBefore) * 1024 / MOUNTS;
+        long heapPerMount = (heapUsed() - heapBefore) / MOUNTS;
         int threadsAdded = Thread.activeCount() - threadsBefore;
         System.out.printf("reactor idle cost: %d mounts in %d ms (%.2f ms each), engine threads %d %s, JVM threads "
-                + "+%d, RSS +%d bytes per mount%n", MOUNTS, mountNanos / 1_000_000, mountNanos / 1e6 / MOUNTS,
-                engine.size(), engine.stream().filter((name) -> !name.startsWith(ServingPool.IDLE_PREFIX)).toList(),
-                threadsAdded, rssPerMount);
+                + "+%d, per mount: RSS +%d bytes, live heap +%d bytes%n", MOUNTS, mountNanos / 1_000_000,
+                mountNanos / 1e6 / MOUNTS, engine.size(),
+                engine.stream().filter((name) -> !name.startsWith(ServingPool.IDLE_PREFIX)).toList(), threadsAdded,
+                rssPerMount, heapPerMount);
         assertThat(engine).as("threads serving %d idle mounts", MOUNTS).hasSizeLessThanOrEqualTo(32);
         assertThat(threadsAdded).as("threads the JVM gained for %d idle mounts", MOUNTS).isLessThanOrEqualTo(32);
         assertThat(mounts).allSatisfy((mount) -> assertThat(mount.servingThreads()).isZero());
@@ -117,6 +121,11 @@ class ReactorTest {
             .filter((name) -> name.equals(Reactor.THREAD_NAME) || name.startsWith(ServingPool.IDLE_PREFIX)
                     || name.startsWith(FuseMount.SERVING_THREAD_PREFIX))
             .toList();
+    }
+
+    private static long heapUsed() {
+        System.gc();
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     private static long rssKib() throws IOException {
