@@ -119,7 +119,13 @@ public final class Reactor {
             for (int i = 0; i < ready; i++) {
                 Registration registration = this.registrations.get(this.poll.token(i));
                 if (registration != null) {
-                    this.pool.execute(registration);
+                    try {
+                        this.pool.execute(registration);
+                    }
+                    catch (RuntimeException | OutOfMemoryError ex) {
+                        // the task stays queued for the next free pool thread; the reactor must go on
+                        logger.error("Could not start another FUSE serving thread", ex);
+                    }
                 }
             }
         }
