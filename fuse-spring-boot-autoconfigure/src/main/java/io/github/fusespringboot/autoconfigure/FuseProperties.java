@@ -75,7 +75,8 @@ public class FuseProperties implements InitializingBean {
     private boolean multithreaded = true;
 
     /**
-     * The most threads a multithreaded mount serves requests on.
+     * The most threads a multithreaded mount serves requests on. With the protocol engine, whose
+     * threads are shared by all mounts, the most requests of one mount running at once.
      */
     private int maxThreads = 10;
 

@@ -27,6 +27,8 @@ import io.github.fusespringboot.mount.natives.NativeCallException;
 import io.github.fusespringboot.mount.natives.SessionCallbacks;
 import io.github.fusespringboot.mount.protocol.InitNegotiation;
 import io.github.fusespringboot.mount.serve.ProtocolSession;
+import io.github.fusespringboot.mount.serve.Reactor;
+import io.github.fusespringboot.mount.serve.ServingHandle;
 import io.github.fusespringboot.mount.serve.ServingSession;
 import jnr.ffi.Pointer;
 import org.slf4j.Logger;
@@ -65,6 +67,12 @@ public final class FuseMount implements AutoCloseable {
 
     /** After an abort, how long the serving threads get to notice before they are given up on. */
     static final Duration ABORT_GRACE = Duration.ofSeconds(2);
+
+    /**
+     * Whether protocol sessions are served by the engine-wide reactor (the default) rather than by
+     * threads of their own ({@code -Dfuse.protocol.serving=threads}, kept for comparison).
+     */
+    static final boolean REACTOR = !"threads".equals(System.getProperty("fuse.protocol.serving"));
 
     private final MountSpec spec;
 
@@ -113,6 +121,9 @@ public final class FuseMount implements AutoCloseable {
     private final AtomicBoolean unmountStarted = new AtomicBoolean();
 
     private volatile int loopErrno;
+
+    /** Whether the session is registered with the protocol engine's reactor (and counted in workers). */
+    private volatile boolean onReactor;
 
     /**
      * Set when mounting or unmounting gave up waiting for a serving thread stuck in a callback and
@@ -190,9 +201,13 @@ public final class FuseMount implements AutoCloseable {
         return this.workers.get() > 0;
     }
 
-    /** How many threads serve this mount now. */
+    /**
+     * How many threads serve this mount now: its own serving threads, or, on the protocol engine's
+     * shared reactor, how many of its requests are running.
+     */
     public int servingThreads() {
-        return this.workers.get();
+        int workers = this.workers.get();
+        return this.onReactor ? Math.max(0, workers - 1) : workers;
     }
 
     /** How many filesystem callbacks have thrown so far. */
@@ -222,7 +237,7 @@ public final class FuseMount implements AutoCloseable {
             // table, and the id is what still lets the escalation abort it
             this.identity = MountLookup.identify(this.target, source());
             this.connectionId = this.identity.connectionId();
-            startWorker();
+            startServing();
             awaitInit(started);
             state(MountState.MOUNTED);
             logger.debug("Mounted '{}' on {} in {} us", name(), this.target, (System.nanoTime() - started) / 1000);
@@ -772,6 +787,29 @@ public final class FuseMount implements AutoCloseable {
 
     // ------------------------------------------------------------------ serving
 
+    /**
+     * Serves the session: a protocol session on the engine-wide reactor (no thread of its own; the
+     * registration counts as one worker, each request in flight as another), libfuse2's on the
+     * mount's own threads.
+     */
+    private void startServing() {
+        if (REACTOR && this.session instanceof ProtocolSession protocol) {
+            this.workers.incrementAndGet();
+            this.onReactor = true;
+            try {
+                Reactor.shared().serve(protocol, new ReactorHandle(),
+                        this.spec.multithreaded() ? this.spec.maxThreads() : 1);
+            }
+            catch (RuntimeException ex) {
+                this.onReactor = false;
+                workerEnded();
+                throw ex;
+            }
+            return;
+        }
+        startWorker();
+    }
+
     private void startWorker() {
         this.workers.incrementAndGet();
         int number = this.threadNumbers.incrementAndGet();
@@ -814,13 +852,7 @@ public final class FuseMount implements AutoCloseable {
                 }
                 session.process(buffer, length);
                 if (init) {
-                    Throwable initError = this.callbacks.initError;
-                    if (initError != null) {
-                        this.ready.completeExceptionally(initError);
-                    }
-                    else if (session.initialized()) {
-                        this.ready.complete(null);
-                    }
+                    initProcessed(session);
                 }
             }
         }
@@ -831,6 +863,54 @@ public final class FuseMount implements AutoCloseable {
         finally {
             workerEnded();
         }
+    }
+
+    private void initProcessed(ServingSession session) {
+        Throwable initError = this.callbacks.initError;
+        if (initError != null) {
+            this.ready.completeExceptionally(initError);
+        }
+        else if (session.initialized()) {
+            this.ready.complete(null);
+        }
+    }
+
+    /** How the reactor tells this mount about its requests; counted like serving threads. */
+    private final class ReactorHandle implements ServingHandle {
+
+        private final String threadName = LoopThreads.SERVING_PREFIX + name();
+
+        @Override
+        public String threadName() {
+            return this.threadName;
+        }
+
+        @Override
+        public void requestStarted() {
+            FuseMount.this.workers.incrementAndGet();
+        }
+
+        @Override
+        public void initProcessed() {
+            FuseMount.this.initProcessed(FuseMount.this.session);
+        }
+
+        @Override
+        public void requestDone() {
+            workerEnded();
+        }
+
+        @Override
+        public void ended(int errno) {
+            FuseMount.this.onReactor = false;
+            if (errno != 0) {
+                FuseMount.this.loopErrno = errno;
+                logger.warn("FUSE mount '{}': reading {} failed with {}; the mount stops serving", name(), DEVICE,
+                        Errno.describe(errno));
+            }
+            workerEnded();
+        }
+
     }
 
     private void workerEnded() {

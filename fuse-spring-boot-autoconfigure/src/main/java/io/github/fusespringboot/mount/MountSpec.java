@@ -218,7 +218,11 @@ public final class MountSpec {
             return this;
         }
 
-        /** The most threads a multithreaded mount uses. */
+        /**
+         * The most threads a multithreaded mount uses. With {@link SessionEngine#PROTOCOL}, whose
+         * threads are shared by all mounts, the most requests of this mount running at once (a
+         * single-threaded mount runs one at a time).
+         */
         public Builder maxThreads(int maxThreads) {
             this.maxThreads = maxThreads;
             return this;

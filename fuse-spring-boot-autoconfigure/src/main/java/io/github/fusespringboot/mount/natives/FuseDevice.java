@@ -15,12 +15,30 @@ public final class FuseDevice {
         .option(LibraryOption.SaveError, true)
         .load("c");
 
+    private static final int F_GETFL = 3;
+
+    private static final int F_SETFL = 4;
+
+    private static final int O_NONBLOCK = 0x800;
+
     private final int fd;
 
     private volatile boolean closed;
 
     public FuseDevice(int fd) {
         this.fd = fd;
+    }
+
+    /**
+     * Makes reads return {@code -EAGAIN} instead of blocking when no request waits, for a descriptor
+     * watched by an {@link EventPoll}.
+     * @throws NativeCallException when fcntl fails
+     */
+    public void nonBlocking() {
+        int flags = Native.libc().fcntl(this.fd, F_GETFL, 0);
+        if (flags < 0 || Native.libc().fcntl(this.fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+            throw new NativeCallException("fcntl(O_NONBLOCK)", Native.lastErrno());
+        }
     }
 
     /** The descriptor. */

@@ -34,8 +34,10 @@ import ru.serce.jnrfuse.FuseFS;
  * request is answered EINVAL (or dropped when it wants no answer) and never ends the session.
  *
  * <p>
- * Serving threads are the handle's; each gets its own buffers ({@link #buffer()}), kept per thread
- * and reused by every protocol session that thread serves later.
+ * Served by the engine-wide {@link Reactor} (or, with {@code -Dfuse.protocol.serving=threads}, by the
+ * handle's own threads); each serving thread gets its own buffers ({@link #buffer()}), kept per thread
+ * and reused by every protocol session that thread serves later, so buffers cost per pool thread,
+ * not per mount.
  */
 public final class ProtocolSession implements ServingSession {
 
@@ -135,6 +137,11 @@ public final class ProtocolSession implements ServingSession {
     /** How many nodes the kernel holds references to, the root included. */
     public int nodeCount() {
         return this.bridge.nodeCount();
+    }
+
+    /** Makes the descriptor non-blocking, for the {@link Reactor}. */
+    void nonBlocking() {
+        this.device.nonBlocking();
     }
 
     @Override
