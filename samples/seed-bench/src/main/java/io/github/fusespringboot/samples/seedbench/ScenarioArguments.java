@@ -16,6 +16,12 @@ record ScenarioArguments(ApplicationArguments args) {
         return (values == null || values.isEmpty()) ? fallback : values.get(values.size() - 1);
     }
 
+    /** Every value of a repeatable switch, in the order given (none: an empty list). */
+    List<String> texts(String name) {
+        List<String> values = this.args.getOptionValues(name);
+        return (values == null) ? List.of() : List.copyOf(values);
+    }
+
     long positive(String name, long fallback) {
         String value = text(name, Long.toString(fallback));
         try {

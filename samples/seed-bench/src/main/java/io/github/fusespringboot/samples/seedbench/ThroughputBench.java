@@ -20,9 +20,11 @@ import io.github.fusespringboot.mount.MountSpec;
  * off) and runs, per row, 1 or more client processes doing plain syscalls through the kernel:
  * {@code dd} reading {@code /zero} or writing {@code /sink} with 1 MiB or 4 KiB requests, and
  * {@code stat} on {@code zero} many times (each one a lookup and getattr round trip). With
- * {@code --reference=DIR} (a mount of the C reference, {@code src/c/zerofs3.c}) every row runs against
- * both, alternating ours/reference then reference/ours, and the {@code RESULT} line gives the ratio of
- * the medians. The Java side only waits for the processes: it is never the client.
+ * {@code --reference=DIR} (a mount of the C reference, {@code src/c/zerofs3.c}), or several
+ * {@code --reference=NAME=DIR} (the C reference, the go-fuse peer {@code src/go/zerofs}, ...), every row
+ * runs against each, alternating ours then the references in order, then the other way round, and the
+ * {@code RESULT} line gives the ratio of ours to each one's median. The Java side only waits for the
+ * processes: it is never the client.
  */
 final class ThroughputBench {
 
@@ -129,61 +131,46 @@ final class ThroughputBench {
     int run() throws Exception {
         int repeat = (int) this.args.positive("repeat", 3);
         long timeoutSeconds = this.args.duration("run-timeout", "120s").toSeconds();
-        String referenceArg = this.args.text("reference", "");
-        Path reference = referenceArg.isEmpty() ? null : Path.of(referenceArg).toAbsolutePath().normalize();
-        String referenceName = this.args.text("reference-name", "reference");
-        if (reference != null && !(Files.isRegularFile(reference.resolve("zero"))
-                && Files.isRegularFile(reference.resolve("sink")))) {
-            throw new IllegalArgumentException("--reference=" + reference
-                    + " has no zero and sink files: mount the C reference (src/c/zerofs3.c) there first");
-        }
+        List<ThroughputReference> references = ThroughputReference.from(this.args);
         List<Row> rows = rows();
         if (rows.isEmpty()) {
             throw new IllegalArgumentException("--rows=" + this.args.text("rows", "") + " names no row");
         }
         Path dir = Files.createDirectories(this.options.root()).resolve("throughput");
         Files.createDirectories(dir);
+        // ours first, then the references in order; every other run the other way round
+        List<ThroughputReference> targets = new ArrayList<>();
+        targets.add(new ThroughputReference("ours", dir));
+        targets.addAll(references);
         int failures = 0;
         try (FuseMount mount = this.manager.mount(MountSpec.builder("throughput", dir, new ZeroSinkFs())
             .multithreaded(this.options.multithreaded())
             .options(List.of("direct_io", "attr_timeout=0", "entry_timeout=0", "negative_timeout=0"))
             .build())) {
-            this.out.printf(Locale.ROOT, "throughput: engine=%s loop=%s ours=%s reference=%s (%s) repeat=%d cores=%d%n",
+            this.out.printf(Locale.ROOT, "throughput: engine=%s loop=%s ours=%s reference=%s repeat=%d cores=%d%n",
                     this.engine, this.options.multithreaded() ? "multi" : "single", dir,
-                    (reference != null) ? reference : "none", referenceName, repeat,
-                    Runtime.getRuntime().availableProcessors());
+                    references.isEmpty() ? "none (" + ThroughputReference.defaultName(this.args) + ")"
+                            : String.join(", ", references.stream().map((r) -> r.dir() + " (" + r.name() + ")")
+                                .toList()),
+                    repeat, Runtime.getRuntime().availableProcessors());
             for (Row row : rows) {
-                List<Double> ours = new ArrayList<>();
-                List<Double> theirs = new ArrayList<>();
+                List<List<Double>> figures = new ArrayList<>();
+                targets.forEach((t) -> figures.add(new ArrayList<>()));
                 for (int r = 0; r < repeat; r++) {
-                    boolean oursFirst = (r % 2 == 0);
-                    for (int turn = 0; turn < 2; turn++) {
-                        boolean isOurs = (turn == 0) == oursFirst;
-                        if (!isOurs && reference == null) {
-                            continue;
-                        }
-                        Path target = isOurs ? dir : reference;
-                        double figure = runOnce(row, target, timeoutSeconds);
+                    for (int turn = 0; turn < targets.size(); turn++) {
+                        int t = (r % 2 == 0) ? turn : targets.size() - 1 - turn;
+                        ThroughputReference target = targets.get(t);
+                        double figure = runOnce(row, target.dir(), timeoutSeconds);
                         if (figure < 0) {
                             failures++;
                             continue;
                         }
-                        (isOurs ? ours : theirs).add(figure);
-                        this.out.printf(Locale.ROOT, "RUN row=%s target=%s run=%d %s=%.0f%n", row.name(),
-                                isOurs ? "ours" : referenceName, r + 1, row.unit(), figure);
+                        figures.get(t).add(figure);
+                        this.out.printf(Locale.ROOT, "RUN row=%s target=%s run=%d %s=%.0f%n", row.name(), target.name(),
+                                r + 1, row.unit(), figure);
                     }
                 }
-                double oursMedian = median(ours);
-                double theirsMedian = median(theirs);
-                this.out.printf(Locale.ROOT,
-                        "RESULT scenario=throughput engine=%s row=%s unit=%s ours=%.0f ours_range=%s %s=%s %s_range=%s "
-                                + "ratio=%s command=\"%s\"%n",
-                        this.engine, row.name(), row.unit(), oursMedian, range(ours), referenceName,
-                        theirs.isEmpty() ? "-" : String.format(Locale.ROOT, "%.0f", theirsMedian), referenceName,
-                        range(theirs),
-                        theirs.isEmpty() || theirsMedian == 0 ? "-"
-                                : String.format(Locale.ROOT, "%.2f", oursMedian / theirsMedian),
-                        row.describe());
+                this.out.println(resultLine(row, targets, figures));
             }
         }
         finally {
@@ -191,6 +178,32 @@ final class ThroughputBench {
         }
         this.out.println("throughput: " + failures + " failed run(s)");
         return (failures == 0) ? 0 : 1;
+    }
+
+    /**
+     * The row's {@code RESULT} line: ours, then the first reference with {@code ratio} (ours over it;
+     * {@code -} for all three without a reference), then {@code NAME}, {@code NAME_range} and
+     * {@code ratio_NAME} for every further one, then the client command.
+     */
+    private String resultLine(Row row, List<ThroughputReference> targets, List<List<Double>> figures) {
+        double ours = median(figures.get(0));
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+                "RESULT scenario=throughput engine=%s row=%s unit=%s ours=%.0f ours_range=%s", this.engine, row.name(),
+                row.unit(), ours, range(figures.get(0))));
+        if (targets.size() == 1) {
+            String name = ThroughputReference.defaultName(this.args);
+            line.append(' ').append(name).append("=- ").append(name).append("_range=- ratio=-");
+        }
+        for (int t = 1; t < targets.size(); t++) {
+            String name = targets.get(t).name();
+            List<Double> theirs = figures.get(t);
+            double median = median(theirs);
+            line.append(String.format(Locale.ROOT, " %s=%s %s_range=%s %s=%s", name,
+                    theirs.isEmpty() ? "-" : String.format(Locale.ROOT, "%.0f", median), name, range(theirs),
+                    (t == 1) ? "ratio" : "ratio_" + name,
+                    theirs.isEmpty() || median == 0 ? "-" : String.format(Locale.ROOT, "%.2f", ours / median)));
+        }
+        return line.append(" command=\"").append(row.describe()).append('"').toString();
     }
 
     /** Runs the row's clients at once against {@code mnt}; returns the figure, or -1 if a client failed. */

@@ -19,7 +19,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Runs the throughput scenario tiny, alone and against a reference mount, through the kernel with dd and stat. */
+/** Runs the throughput scenario tiny, alone and against one or two references, through the kernel with dd and stat. */
 @ExtendWith(OutputCaptureExtension.class)
 class ThroughputBenchTest {
 
@@ -75,13 +75,69 @@ class ThroughputBenchTest {
     }
 
     @Test
+    @Timeout(120)
+    void severalNamedReferencesEachGetTheirColumnsAndTheirRatio(CapturedOutput output) throws Exception {
+        Path root = root("throughput-refs");
+        Path first = Files.createDirectories(root.resolve("first"));
+        Path second = Files.createDirectories(root.resolve("second"));
+        try (MountManager other = new MountManager();
+                FuseMount c = other.mount(MountSpec.builder("first", first, new ZeroSinkFs()).build());
+                FuseMount peer = other.mount(MountSpec.builder("second", second, new ZeroSinkFs()).build());
+                ConfigurableApplicationContext context = SpringApplication.run(SeedBenchApplication.class,
+                        with(TINY, "--root=" + root, "--reference=c-test=" + first, "--reference=peer.test=" + second,
+                                "--rows=read-4KiB-x1,stat-x1", "--repeat=2"))) {
+            assertThat(SpringApplication.exit(context)).isZero();
+        }
+        assertThat(output.getOut())
+            .contains("reference=" + first + " (c-test), " + second + " (peer.test)")
+            .containsPattern("RUN row=read-4KiB-x1 target=ours run=1 .*\\n.*RUN row=read-4KiB-x1 target=c-test run=1 .*\\n"
+                    + ".*RUN row=read-4KiB-x1 target=peer\\.test run=1 .*\\n"
+                    + ".*RUN row=read-4KiB-x1 target=peer\\.test run=2 .*\\n"
+                    + ".*RUN row=read-4KiB-x1 target=c-test run=2 .*\\n.*RUN row=read-4KiB-x1 target=ours run=2 ")
+            .containsPattern("RESULT scenario=throughput engine=" + ENGINE + " row=read-4KiB-x1 unit=MB/s ours=\\d+ "
+                    + "ours_range=\\d+-\\d+ c-test=[1-9]\\d* c-test_range=\\d+-\\d+ ratio=\\d+\\.\\d\\d "
+                    + "peer\\.test=[1-9]\\d* peer\\.test_range=\\d+-\\d+ ratio_peer\\.test=\\d+\\.\\d\\d "
+                    + "command=\"1 x \\[dd ")
+            .containsPattern("RESULT scenario=throughput .*row=stat-x1 unit=ops/s .* ratio=\\d+\\.\\d\\d .* "
+                    + "ratio_peer\\.test=\\d+\\.\\d\\d command=")
+            .contains("throughput: 0 failed run(s)");
+        assertThat(MountTable.read().fuseMountsUnder(root)).isEmpty();
+        Files.deleteIfExists(first);
+        Files.deleteIfExists(second);
+        Files.deleteIfExists(root);
+    }
+
+    @Test
+    @Timeout(60)
+    void twoReferencesWithoutANameOrOneNameTwiceAreRefusedBeforeMounting() throws Exception {
+        Path root = root("throughput-names");
+        Path empty = Files.createDirectories(root.resolve("empty"));
+        assertThatThrownBy(() -> SpringApplication.run(SeedBenchApplication.class,
+                with(TINY, "--root=" + root, "--reference=" + empty, "--reference=" + empty)))
+            .hasStackTraceContaining("--reference=" + empty
+                    + ": more than one reference without a name; give each one as --reference=NAME=DIR");
+        assertThatThrownBy(() -> SpringApplication.run(SeedBenchApplication.class,
+                with(TINY, "--root=" + root, "--reference=c=" + empty, "--reference=c=" + empty)))
+            .hasStackTraceContaining("--reference=c=" + empty + ": the name c is taken");
+        assertThatThrownBy(() -> SpringApplication.run(SeedBenchApplication.class,
+                with(TINY, "--root=" + root, "--reference=ours=" + empty)))
+            .hasStackTraceContaining("--reference=ours=" + empty + ": the name ours is taken");
+        assertThatThrownBy(() -> SpringApplication.run(SeedBenchApplication.class,
+                with(TINY, "--root=" + root, "--reference=go-fuse=" + empty)))
+            .hasStackTraceContaining("--reference=go-fuse=" + empty + ": " + empty + " has no zero and sink files");
+        assertThat(root.resolve("throughput")).doesNotExist();
+        Files.deleteIfExists(empty);
+        Files.deleteIfExists(root);
+    }
+
+    @Test
     @Timeout(60)
     void aReferenceWithoutTheZeroAndSinkFilesIsRefusedByName() throws Exception {
         Path root = root("throughput-bad");
         Path empty = Files.createDirectories(root.resolve("empty"));
         assertThatThrownBy(() -> SpringApplication.run(SeedBenchApplication.class,
                 with(TINY, "--root=" + root, "--reference=" + empty)))
-            .hasStackTraceContaining("--reference=" + empty + " has no zero and sink files");
+            .hasStackTraceContaining("--reference=" + empty + ": " + empty + " has no zero and sink files");
         assertThat(root.resolve("throughput")).doesNotExist();
         Files.deleteIfExists(empty);
         Files.deleteIfExists(root);
