@@ -36,15 +36,12 @@ final class ThroughputBench {
 
     private final ScenarioArguments args;
 
-    private final String engine;
-
     private final PrintStream out;
 
-    ThroughputBench(MountManager manager, BenchOptions options, ScenarioArguments args, String engine, PrintStream out) {
+    ThroughputBench(MountManager manager, BenchOptions options, ScenarioArguments args, PrintStream out) {
         this.manager = manager;
         this.options = options;
         this.args = args;
-        this.engine = engine;
         this.out = out;
     }
 
@@ -148,8 +145,8 @@ final class ThroughputBench {
             .multithreaded(this.options.multithreaded())
             .options(List.of("direct_io", "attr_timeout=0", "entry_timeout=0", "negative_timeout=0"))
             .build())) {
-            this.out.printf(Locale.ROOT, "throughput: engine=%s loop=%s ours=%s reference=%s (%s) repeat=%d cores=%d%n",
-                    this.engine, this.options.multithreaded() ? "multi" : "single", dir,
+            this.out.printf(Locale.ROOT, "throughput: loop=%s ours=%s reference=%s (%s) repeat=%d cores=%d%n",
+                    this.options.multithreaded() ? "multi" : "single", dir,
                     (reference != null) ? reference : "none", referenceName, repeat,
                     Runtime.getRuntime().availableProcessors());
             for (Row row : rows) {
@@ -176,9 +173,9 @@ final class ThroughputBench {
                 double oursMedian = median(ours);
                 double theirsMedian = median(theirs);
                 this.out.printf(Locale.ROOT,
-                        "RESULT scenario=throughput engine=%s row=%s unit=%s ours=%.0f ours_range=%s %s=%s %s_range=%s "
+                        "RESULT scenario=throughput row=%s unit=%s ours=%.0f ours_range=%s %s=%s %s_range=%s "
                                 + "ratio=%s command=\"%s\"%n",
-                        this.engine, row.name(), row.unit(), oursMedian, range(ours), referenceName,
+                        row.name(), row.unit(), oursMedian, range(ours), referenceName,
                         theirs.isEmpty() ? "-" : String.format(Locale.ROOT, "%.0f", theirsMedian), referenceName,
                         range(theirs),
                         theirs.isEmpty() || theirsMedian == 0 ? "-"
