@@ -30,7 +30,8 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  * {@code /dev} holding only the usual character devices), and a root process without
  * {@code CAP_SYS_ADMIN} even in its bounding set (a container without {@code --cap-add SYS_ADMIN}). A
  * missing {@code libfuse.so.2} (hidden by a bind mount of {@code /dev/null} over it) is no reason to
- * skip: a {@code ManagedFuseStubFS} mounts and serves there.
+ * skip a class: a {@code ManagedFuseStubFS} mounts and serves there, and only a test that constructs
+ * a jnr-fuse {@code FuseStubFS} is skipped, with the reason.
  */
 class FuseMountExtensionSkipTests {
 
@@ -67,7 +68,8 @@ class FuseMountExtensionSkipTests {
     }
 
     @Test
-    void runsAndMountsAManagedFilesystemWhereLibfuse2IsMissing() throws Exception {
+    void whereLibfuse2IsMissingAManagedFilesystemMountsAndOnlyATestConstructingAFuseStubFSIsSkipped()
+            throws Exception {
         Set<Path> libraries = libfuse2Files();
         assumeThat(libraries).as("libfuse.so.2 is installed (to be hidden)").isNotEmpty();
         StringBuilder hide = new StringBuilder("set -e\n");
@@ -77,11 +79,22 @@ class FuseMountExtensionSkipTests {
         hide.append("exec \"$@\"\n");
         List<TestClassRun.Outcome> outcomes = runInChild(
                 List.of("/usr/bin/unshare", "-m", "--propagation", "private", "sh", "-c", hide.toString(), "sh"),
-                List.of(MountsAManagedFilesystem.class));
+                List.of(MountsAManagedFilesystem.class, ConstructsAFuseStubFS.class));
 
-        assertThat(outcomes).as("what the child reported").hasSize(2).allSatisfy((outcome) ->
-                assertThat(outcome.status()).as(outcome.toString()).isEqualTo("SUCCESSFUL"));
-        assertThat(outcomes).extracting(TestClassRun.Outcome::container).containsExactlyInAnyOrder(true, false);
+        String managed = FuseMountExtensionSkipTests.class.getSimpleName() + "$"
+                + MountsAManagedFilesystem.class.getSimpleName();
+        String stub = FuseMountExtensionSkipTests.class.getSimpleName() + "$" + ConstructsAFuseStubFS.class.getSimpleName();
+        assertThat(outcomes).as("what the child reported").hasSize(4);
+        assertThat(outcomes).filteredOn(TestClassRun.Outcome::container)
+            .allSatisfy((outcome) -> assertThat(outcome.status()).as(outcome.toString()).isEqualTo("SUCCESSFUL"))
+            .extracting(TestClassRun.Outcome::name)
+            .containsExactlyInAnyOrder(managed, stub);
+        List<TestClassRun.Outcome> tests = outcomes.stream().filter((outcome) -> !outcome.container()).toList();
+        assertThat(tests).filteredOn((outcome) -> outcome.status().equals("SUCCESSFUL")).hasSize(1);
+        assertThat(tests).filteredOn((outcome) -> outcome.status().equals("ABORTED")).singleElement()
+            .satisfies((outcome) -> assertThat(outcome.detail()).contains("libfuse2 is missing",
+                    "jnr-fuse's FuseStubFS loads libfuse.so.2 in its constructor",
+                    "Extend io.github.fusespringboot.mount.ManagedFuseStubFS instead", "libfuse2t64", "fuse-libs"));
     }
 
     @Test
@@ -210,6 +223,17 @@ class FuseMountExtensionSkipTests {
             });
             assertThat(mountPoint).isDirectory();
             assertThat(mountPoint.resolve("missing")).doesNotExist();
+        }
+
+    }
+
+    /** Constructs a jnr-fuse filesystem in its test, which needs libfuse2 (only the class is not skipped). */
+    @FuseMountTest
+    static class ConstructsAFuseStubFS {
+
+        @Test
+        void mounts(FuseMounts mounts) {
+            mounts.mount(new HelloFilesystem("never served"));
         }
 
     }
