@@ -1,5 +1,5 @@
 /*
- * The C reference for the founding cycle, on libfuse2 with the engine's mount path: per cycle
+ * The C reference for the founding cycle, on libfuse2, mounting the way the engine does: per cycle
  * mkdir; open /dev/fuse (O_CLOEXEC); mount(2) "fd=N,rootmode=40000,user_id=0,group_id=0";
  * fuse_kern_chan_new + fuse_new on that descriptor; a thread running fuse_loop; open, read and check
  * /hello through the kernel; umount2; join the loop; fuse_destroy (closes the descriptor); rmdir.

@@ -47,7 +47,7 @@ public final class FuseAutoConfiguration {
         return new MountDefaults(properties.getDefaultOptions(), properties.isMultithreaded(),
                 properties.getMaxThreads(), properties.getMountTimeout(), properties.getUnmountTimeout(),
                 properties.getCleanStaleMounts(), properties.getUnmount().toEscalation(),
-                properties.isAllowSystemDirectories(), properties.getMountStrategy(), properties.getEngine());
+                properties.isAllowSystemDirectories(), properties.getMountStrategy());
     }
 
     @Bean
@@ -56,8 +56,7 @@ public final class FuseAutoConfiguration {
         Map<String, MountOverride> overrides = new LinkedHashMap<>();
         properties.getMounts()
             .forEach((name, mount) -> overrides.put(name, new MountOverride(mount.getMountPoint(), mount.isEnabled(),
-                    mount.getReadOnly(), mount.getOptions(), mount.getOrder(), mount.getMountStrategy(),
-                    mount.getEngine())));
+                    mount.getReadOnly(), mount.getOptions(), mount.getOrder(), mount.getMountStrategy())));
         FuseFilesystemBeans filesystems = new FuseFilesystemBeans(beanFactory, environment, fuseMountDefaults,
                 overrides);
         FuseLifecycle lifecycle = new FuseLifecycle(mountManager, filesystems, properties.getConcurrency(),

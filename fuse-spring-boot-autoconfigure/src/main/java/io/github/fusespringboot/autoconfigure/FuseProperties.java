@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.fusespringboot.mount.MountStrategy;
-import io.github.fusespringboot.mount.SessionEngine;
 import io.github.fusespringboot.mount.StaleMountPolicy;
 import io.github.fusespringboot.mount.UnmountEscalation;
 
@@ -75,8 +74,8 @@ public class FuseProperties implements InitializingBean {
     private boolean multithreaded = true;
 
     /**
-     * The most threads a multithreaded mount serves requests on. With the protocol engine, whose
-     * threads are shared by all mounts, the most requests of one mount running at once.
+     * The most requests of one multithreaded mount running at once, on the engine's threads, which
+     * all mounts share.
      */
     private int maxThreads = 10;
 
@@ -104,13 +103,6 @@ public class FuseProperties implements InitializingBean {
      * direct-then-fusermount (direct, falling back to the helper with a warning each time).
      */
     private MountStrategy mountStrategy = MountStrategy.DIRECT;
-
-    /**
-     * Which session engine serves the mounts' requests: libfuse (libfuse2's session, needs
-     * libfuse.so.2) or protocol (the starter's own FUSE protocol implementation, no libfuse). When not
-     * set, the JVM system property fuse.engine, else libfuse.
-     */
-    private SessionEngine engine;
 
     /**
      * Whether mount points may be system directories such as /usr, /var or /etc (or below /proc,
@@ -223,14 +215,6 @@ public class FuseProperties implements InitializingBean {
 
     public void setMountStrategy(MountStrategy mountStrategy) {
         this.mountStrategy = mountStrategy;
-    }
-
-    public SessionEngine getEngine() {
-        return this.engine;
-    }
-
-    public void setEngine(SessionEngine engine) {
-        this.engine = engine;
     }
 
     public StaleMountPolicy getCleanStaleMounts() {
@@ -483,25 +467,12 @@ public class FuseProperties implements InitializingBean {
          */
         private MountStrategy mountStrategy;
 
-        /**
-         * Which session engine serves this mount (libfuse, protocol); fuse.engine when not set.
-         */
-        private SessionEngine engine;
-
         public MountStrategy getMountStrategy() {
             return this.mountStrategy;
         }
 
         public void setMountStrategy(MountStrategy mountStrategy) {
             this.mountStrategy = mountStrategy;
-        }
-
-        public SessionEngine getEngine() {
-            return this.engine;
-        }
-
-        public void setEngine(SessionEngine engine) {
-            this.engine = engine;
         }
 
         public String getMountPoint() {

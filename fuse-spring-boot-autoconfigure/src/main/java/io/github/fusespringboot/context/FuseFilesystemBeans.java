@@ -171,9 +171,6 @@ public final class FuseFilesystemBeans {
         if (override != null && override.mountStrategy() != null) {
             builder.mountStrategy(override.mountStrategy());
         }
-        if (override != null && override.engine() != null) {
-            builder.engine(override.engine());
-        }
         MountSpec spec = builder.build();
         return new DeclaredMount(beanName, spec, order);
     }

@@ -5,7 +5,6 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.util.Locale;
 
-import io.github.fusespringboot.mount.FuseMount;
 import io.github.fusespringboot.mount.ManagedFuseStubFS;
 
 import org.springframework.beans.BeanInstantiationException;
@@ -16,14 +15,19 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 /**
  * Describes a startup that failed because libfuse 2 could not be loaded while a bean was created:
  * jnr-fuse's {@code AbstractFuseFS} constructor (so every {@code new} of a {@code FuseStubFS}) loads
- * {@code libfuse.so.2} and throws {@link UnsatisfiedLinkError} when it is missing. Names the library,
- * the bean and where it is defined, the package to install per distribution, and what extending
- * {@link ManagedFuseStubFS} instead buys (the bean can be created; mounting still needs the library,
- * which the engine loads for every mount: that failure is {@link MountFailureAnalyzer}'s).
+ * {@code libfuse.so.2} and throws {@link UnsatisfiedLinkError} when it is missing. The engine itself
+ * loads no libfuse. Names the library, the bean and where it is defined, and both ways out: the
+ * package to install per distribution, or extending {@link ManagedFuseStubFS} instead, which needs
+ * no libfuse at all.
  */
 public class MissingLibfuseFailureAnalyzer extends AbstractFailureAnalyzer<UnsatisfiedLinkError> {
 
     private static final String JNR_FUSE_PACKAGE = "ru.serce.jnrfuse.";
+
+    /** Where libfuse 2.9 comes from; fuse3's library ({@code libfuse3.so.3}) is not a substitute. */
+    static final String PACKAGES = "install libfuse 2.9, which provides libfuse.so.2 (fuse3's libfuse3.so.3 does "
+            + "not): Debian 12 and Ubuntu up to 23.10: apt-get install libfuse2; Debian 13 and Ubuntu 24.04 or "
+            + "later: apt-get install libfuse2t64; Fedora, RHEL, CentOS: dnf install fuse-libs; Alpine: apk add fuse";
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, UnsatisfiedLinkError cause) {
@@ -47,20 +51,17 @@ public class MissingLibfuseFailureAnalyzer extends AbstractFailureAnalyzer<Unsat
         description.append(":\n\n    ").append(String.valueOf(cause.getMessage()).replace("\n", "\n    "));
         if (thrownByJnrFuse(cause)) {
             description.append("\n\njnr-fuse's AbstractFuseFS constructor, which every FuseStubFS runs, loads "
-                    + "libfuse.so.2 for its own mount() and fails without it.");
+                    + "libfuse.so.2 for its own mount() and fails without it. The starter's engine needs no libfuse.");
         }
         return new FailureAnalysis(description.toString(), action(bean), cause);
     }
 
     private static String action(String bean) {
-        return FuseMount.LIBFUSE2_ADVICE + ".\n\nThe starter mounts every filesystem through libfuse 2 as well, so "
-                + "installing it is what makes mounting work. To create " + ((bean != null) ? "the bean " + bean
-                        : "the filesystem")
-                + " without the library (to start with fuse.enabled=false, or to test its methods without mounting), "
-                + "extend " + ManagedFuseStubFS.class.getName() + " instead of jnr-fuse's FuseStubFS: same methods, "
-                + "same jnr-fuse types, and its constructor loads no native library. Mounting it needs "
-                + "libfuse.so.2 only on the libfuse engine; to mount it without any libfuse, "
-                + FuseMount.PROTOCOL_ENGINE_ADVICE + ".";
+        String subject = (bean != null) ? "the bean " + bean : "the filesystem";
+        return "Either extend " + ManagedFuseStubFS.class.getName() + " instead of jnr-fuse's FuseStubFS for "
+                + subject + ": same methods, same jnr-fuse types, and neither it nor the engine that mounts it "
+                + "loads any libfuse, so it mounts where libfuse2 is not installed.\n\nOr keep FuseStubFS and "
+                + PACKAGES + ".";
     }
 
     private static boolean isAboutLibfuse(UnsatisfiedLinkError error) {

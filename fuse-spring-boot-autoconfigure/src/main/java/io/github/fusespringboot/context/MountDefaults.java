@@ -7,7 +7,6 @@ import java.util.List;
 
 import io.github.fusespringboot.mount.MountSpec;
 import io.github.fusespringboot.mount.MountStrategy;
-import io.github.fusespringboot.mount.SessionEngine;
 import io.github.fusespringboot.mount.StaleMountPolicy;
 import io.github.fusespringboot.mount.UnmountEscalation;
 import ru.serce.jnrfuse.FuseFS;
@@ -26,23 +25,13 @@ import ru.serce.jnrfuse.FuseFS;
  * @param unmountEscalation which rungs of the unmount escalation may be used
  * @param allowSystemDirectories whether mount points may be system directories such as /usr
  * @param mountStrategy how mounts are made: mount(2), the fusermount3 helper, or direct with fallback
- * @param engine the session engine serving the mounts, or {@code null} for the engine's default
- * ({@link SessionEngine#fromSystemProperty()})
  */
 public record MountDefaults(List<String> options, boolean multithreaded, int maxThreads, Duration mountTimeout,
         Duration unmountTimeout, StaleMountPolicy staleMountPolicy, UnmountEscalation unmountEscalation,
-        boolean allowSystemDirectories, MountStrategy mountStrategy, SessionEngine engine) {
+        boolean allowSystemDirectories, MountStrategy mountStrategy) {
 
     public MountDefaults {
         options = List.copyOf(options);
-    }
-
-    /** These defaults with the engine's default session engine. */
-    public MountDefaults(List<String> options, boolean multithreaded, int maxThreads, Duration mountTimeout,
-            Duration unmountTimeout, StaleMountPolicy staleMountPolicy, UnmountEscalation unmountEscalation,
-            boolean allowSystemDirectories, MountStrategy mountStrategy) {
-        this(options, multithreaded, maxThreads, mountTimeout, unmountTimeout, staleMountPolicy, unmountEscalation,
-                allowSystemDirectories, mountStrategy, null);
     }
 
     /** The engine's defaults for what the properties do not set. */
@@ -57,11 +46,7 @@ public record MountDefaults(List<String> options, boolean multithreaded, int max
      * after the default options.
      */
     public MountSpec.Builder builder(String name, Path mountPoint, FuseFS filesystem) {
-        MountSpec.Builder builder = MountSpec.builder(name, mountPoint, filesystem);
-        if (this.engine != null) {
-            builder.engine(this.engine);
-        }
-        return builder
+        return MountSpec.builder(name, mountPoint, filesystem)
             .options(this.options)
             .multithreaded(this.multithreaded)
             .maxThreads(this.maxThreads)

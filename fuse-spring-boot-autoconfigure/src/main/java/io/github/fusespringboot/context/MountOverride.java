@@ -4,7 +4,6 @@ package io.github.fusespringboot.context;
 import java.util.List;
 
 import io.github.fusespringboot.mount.MountStrategy;
-import io.github.fusespringboot.mount.SessionEngine;
 
 /**
  * Per-mount settings from configuration ({@code fuse.mounts.<name>.*}); a {@code null} component is
@@ -16,22 +15,16 @@ import io.github.fusespringboot.mount.SessionEngine;
  * @param options FUSE options replacing the annotation's, or {@code null}
  * @param order the mount's order, or {@code null}
  * @param mountStrategy how to mount it, or {@code null} for {@code fuse.mount-strategy}
- * @param engine the session engine serving it, or {@code null} for {@code fuse.engine}
  */
 public record MountOverride(String mountPoint, boolean enabled, Boolean readOnly, List<String> options,
-        Integer order, MountStrategy mountStrategy, SessionEngine engine) {
+        Integer order, MountStrategy mountStrategy) {
 
     public MountOverride {
         options = (options != null) ? List.copyOf(options) : null;
     }
 
     public MountOverride(String mountPoint, boolean enabled, Boolean readOnly, List<String> options, Integer order) {
-        this(mountPoint, enabled, readOnly, options, order, null, null);
-    }
-
-    public MountOverride(String mountPoint, boolean enabled, Boolean readOnly, List<String> options, Integer order,
-            MountStrategy mountStrategy) {
-        this(mountPoint, enabled, readOnly, options, order, mountStrategy, null);
+        this(mountPoint, enabled, readOnly, options, order, null);
     }
 
 }

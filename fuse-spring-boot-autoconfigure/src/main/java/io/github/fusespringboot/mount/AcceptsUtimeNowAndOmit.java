@@ -1,4 +1,4 @@
-// Marks a utimens that understands UTIME_NOW and UTIME_OMIT, so libfuse2 passes one time alone.
+// Marks a utimens that understands UTIME_NOW and UTIME_OMIT, so the engine passes one time alone.
 package io.github.fusespringboot.mount;
 
 import java.lang.annotation.Documented;
@@ -9,8 +9,9 @@ import java.lang.annotation.Target;
 
 /**
  * Put on a filesystem's {@code utimens} method when it handles {@code tv_nsec == UTIME_NOW} ("set to
- * now") and {@code tv_nsec == UTIME_OMIT} ("leave as it is"), as {@code utimensat(2)} does. The engine
- * then sets libfuse's {@code flag_utime_omit_ok} for the filesystem's class. Without it libfuse2 calls
+ * now") and {@code tv_nsec == UTIME_OMIT} ("leave as it is"), as {@code utimensat(2)} does: the
+ * engine then passes every time change on as the kernel asked for it (libfuse's
+ * {@code flag_utime_omit_ok}). Without it the engine does what libfuse does by default: it calls
  * {@code utimens} only when the caller sets both times, with explicit values, and silently does
  * nothing when only one changes ({@code touch -a}, {@code utimensat} with one {@code UTIME_OMIT}):
  * safe for a filesystem that does not know the special values, wrong for one that does.

@@ -156,8 +156,8 @@ public final class FuseMount implements AutoCloseable {
     }
 
     /**
-     * How many threads serve this mount now: its own serving threads, or, on the protocol engine's
-     * shared reactor, how many of its requests are running.
+     * How many threads serve this mount now: on the engine's shared reactor, how many of its requests
+     * are running (with {@code -Dfuse.protocol.serving=threads}, its own serving threads).
      */
     public int servingThreads() {
         return this.serving.servingThreads();
@@ -228,20 +228,6 @@ public final class FuseMount implements AutoCloseable {
             + "--cap-add SYS_ADMIN. Or run in a user namespace of your own (rootless Podman, unshare -Urm), where the "
             + "default direct mount works without root on the host as long as /dev/fuse is readable and writable by "
             + "the user. The engine never falls back to fusermount on its own";
-
-    /**
-     * What to do when libfuse2 cannot be loaded. The engine serves every mount through libfuse2's
-     * session, so installing it is the only way to mount; fuse3's library does not provide it.
-     */
-    public static final String LIBFUSE2_ADVICE = "Install libfuse 2.9, which provides libfuse.so.2 (fuse3's "
-            + "libfuse3.so.3 does not): Debian 12 and Ubuntu up to 23.10: apt-get install libfuse2; Debian 13 and "
-            + "Ubuntu 24.04 or later: apt-get install libfuse2t64; Fedora, RHEL, CentOS: dnf install fuse-libs; "
-            + "Alpine: apk add fuse";
-
-    /** The other way out of a missing libfuse2: the protocol engine loads none. */
-    public static final String PROTOCOL_ENGINE_ADVICE = "serve the mount with the protocol engine, which loads no "
-            + "libfuse: fuse.engine=protocol (for one mount fuse.mounts.<name>.engine=protocol; without Spring "
-            + "MountSpec.Builder.engine(SessionEngine.PROTOCOL))";
 
     /** The session serving this mount, or null before it exists (for tests of the engines). */
     ServingSession session() {

@@ -4,7 +4,6 @@ package io.github.fusespringboot.mount;
 import java.nio.file.Path;
 
 import io.github.fusespringboot.mount.bridge.CallerContext;
-import io.github.fusespringboot.mount.natives.FuseSession;
 import jnr.ffi.Pointer;
 import jnr.ffi.types.dev_t;
 import jnr.ffi.types.gid_t;
@@ -39,17 +38,19 @@ import ru.serce.jnrfuse.struct.Timespec;
  */
 public abstract class ManagedFuseStubFS implements FuseFS {
 
-    /** The calling request's context (uid, gid, pid of the caller); only valid inside a callback. */
+    /**
+     * The calling request's context (uid, gid, pid and umask of the caller). Only valid inside a
+     * callback; outside one it is {@code null}.
+     */
     public FuseContext getContext() {
-        FuseContext protocol = CallerContext.current();
-        return (protocol != null) ? protocol : FuseSession.currentContext();
+        return CallerContext.current();
     }
 
     /**
      * Whether the request the calling callback serves was interrupted: the process that made the
      * system call got a signal and the kernel sent FUSE_INTERRUPT. A long or blocking callback may
      * check it and give up with {@code -EINTR}; finishing normally is just as valid. Only the protocol
-     * engine tells (with libfuse2, and outside a callback, this is always false).
+     * engine tells (outside a callback this is always false).
      */
     public boolean isInterrupted() {
         return CallerContext.interrupted();

@@ -1,4 +1,4 @@
-// What libfuse2's native callbacks (and the protocol engine's bridge) see of one mount.
+// What the engine's filesystem bridge sees of one mount.
 package io.github.fusespringboot.mount;
 
 import java.util.function.Supplier;
@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 import ru.serce.jnrfuse.FuseFS;
 
 /**
- * What the native callbacks see of one mount: its filesystem, a guarded call into it that counts
+ * What the filesystem bridge sees of one mount: its filesystem, a guarded call into it that counts
  * failures and reports timings, and what its init returned or threw.
  */
 final class MountCallbacks implements SessionCallbacks {
@@ -31,9 +31,6 @@ final class MountCallbacks implements SessionCallbacks {
 
     private volatile Pointer initResult;
 
-    /** What libfuse2's INIT agreed on (the protocol engine keeps its own in the session). */
-    private volatile NegotiatedProtocol connection;
-
     MountCallbacks(FuseMount mount, FuseFS filesystem, Supplier<MountListener> operationListener,
             CallbackErrorLog errors) {
         this.mount = mount;
@@ -45,16 +42,6 @@ final class MountCallbacks implements SessionCallbacks {
     /** What the filesystem's init threw, or null. */
     Throwable initError() {
         return this.initError;
-    }
-
-    /** What libfuse2's INIT agreed on, or null (always null for the protocol engine). */
-    NegotiatedProtocol connection() {
-        return this.connection;
-    }
-
-    @Override
-    public void connection(int kernelMajor, int kernelMinor, int maxWrite, int maxReadahead, long flags) {
-        this.connection = NegotiatedProtocol.libfuse2(kernelMajor, kernelMinor, maxWrite, maxReadahead, flags);
     }
 
     @Override

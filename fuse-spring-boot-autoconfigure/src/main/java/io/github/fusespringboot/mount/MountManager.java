@@ -18,7 +18,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.fusespringboot.mount.natives.FuseSession;
 import io.github.fusespringboot.mount.natives.Native;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,18 +66,15 @@ public final class MountManager implements AutoCloseable {
                 });
     }
 
-    /** Whether this machine can mount: Linux, libc and libfuse2 bound, {@code /dev/fuse} present. */
+    /** Whether this machine can mount: Linux, libc bound, {@code /dev/fuse} present. */
     public static boolean isAvailable() {
         return unavailabilityCause() == null;
     }
 
     /** Why {@link #isAvailable()} is false, or {@code null}. */
     public static String unavailabilityCause() {
-        if (SessionEngine.fromSystemProperty() == SessionEngine.PROTOCOL && !Native.isAvailable()) {
+        if (!Native.isAvailable()) {
             return String.valueOf(Native.unavailabilityCause());
-        }
-        if (SessionEngine.fromSystemProperty() == SessionEngine.LIBFUSE && !FuseSession.isAvailable()) {
-            return String.valueOf(FuseSession.unavailabilityCause());
         }
         if (!Files.exists(Path.of(FuseMount.DEVICE))) {
             return FuseMount.DEVICE + " does not exist (load the fuse module, or pass the device to the container)";

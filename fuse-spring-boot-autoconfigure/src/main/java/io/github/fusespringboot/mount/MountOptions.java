@@ -1,4 +1,4 @@
-// Sorts FUSE options into mount(2) flags, kernel mount data and libfuse arguments, rejecting unknown ones.
+// Sorts FUSE options into mount(2) flags, kernel mount data and the engine's own options, rejecting unknown ones.
 package io.github.fusespringboot.mount;
 
 import java.util.ArrayList;
@@ -10,15 +10,14 @@ import java.util.Set;
 import io.github.fusespringboot.mount.natives.Native;
 
 /**
- * The options of one mount, checked and sorted by who understands them. The kernel rejects any key
- * it does not know with EINVAL and libfuse prints unknown ones to standard error, so everything is
+ * The options of one mount, checked and sorted by who understands them: {@code mount(2)} flags, the
+ * kernel's mount data, and the options of libfuse's names that the engine itself honours (see
+ * {@code BridgeOptions}). The kernel rejects any key it does not know with EINVAL, so everything is
  * checked here first and an unknown option is a clear error naming it.
  *
  * <p>
  * Secure defaults: {@code nosuid,nodev} unless {@code suid}/{@code dev} is given; {@code allow_other}
- * brings {@code default_permissions} unless {@code no_default_permissions} is given; libfuse gets
- * {@code big_writes} and {@code max_write=131072} unless told otherwise (without them libfuse2 splits
- * writes into 4 KiB requests).
+ * brings {@code default_permissions} unless {@code no_default_permissions} is given.
  */
 final class MountOptions {
 
@@ -30,15 +29,16 @@ final class MountOptions {
     private static final Set<String> ENGINE_SET = Set.of("fd", "rootmode", "user_id", "group_id", "fsname",
             "subtype", "blksize");
 
-    /** Flag options of lib/fuse.c (fuse_lib_opts) and lib/fuse_lowlevel.c (fuse_ll_opts), libfuse 2.9. */
+    /**
+     * Flag options of libfuse 2.9's lib/fuse.c (fuse_lib_opts) and lib/fuse_lowlevel.c (fuse_ll_opts),
+     * plus {@code writeback_cache} of libfuse 3; those the engine has no use for ({@code big_writes},
+     * splice, ...) are accepted and ignored, so options written for libfuse keep working.
+     */
     private static final Set<String> LIBRARY_FLAGS = Set.of("debug", "hard_remove", "use_ino", "readdir_ino",
             "direct_io", "kernel_cache", "auto_cache", "noauto_cache", "noforget", "nopath", "intr",
             "async_read", "sync_read", "atomic_o_trunc", "no_remote_lock", "no_remote_flock",
             "no_remote_posix_lock", "big_writes", "splice_write", "no_splice_write", "splice_move",
             "no_splice_move", "splice_read", "no_splice_read", "allow_root", "writeback_cache");
-
-    /** Options only the protocol engine knows (libfuse2 would refuse them). */
-    static final Set<String> PROTOCOL_ONLY = Set.of("writeback_cache", "readdirplus");
 
     private static final Set<String> LIBRARY_UNSIGNED = Set.of("max_write", "max_readahead", "max_background",
             "congestion_threshold", "remember", "uid", "gid", "intr_signal");
@@ -46,27 +46,18 @@ final class MountOptions {
     private static final Set<String> LIBRARY_DECIMAL = Set.of("entry_timeout", "attr_timeout", "ac_attr_timeout",
             "negative_timeout");
 
-    static final int DEFAULT_MAX_WRITE = 131072;
-
     private final long flags;
 
     private final String kernelData;
 
     private final List<String> libraryOptions;
 
-    private final List<String> givenLibraryOptions;
-
-    private final List<String> protocolOnly;
-
     private final boolean nonEmpty;
 
-    private MountOptions(long flags, String kernelData, List<String> libraryOptions, List<String> givenLibraryOptions,
-            List<String> protocolOnly, boolean nonEmpty) {
-        this.protocolOnly = List.copyOf(protocolOnly);
+    private MountOptions(long flags, String kernelData, List<String> libraryOptions, boolean nonEmpty) {
         this.flags = flags;
         this.kernelData = kernelData;
         this.libraryOptions = libraryOptions;
-        this.givenLibraryOptions = givenLibraryOptions;
         this.nonEmpty = nonEmpty;
     }
 
@@ -146,25 +137,16 @@ final class MountOptions {
             }
         }
         if (library.containsKey("allow_root")) {
-            // allow_root is allow_other in the kernel plus a check in libfuse (what fusermount does)
+            // allow_root is allow_other in the kernel; libfuse also refuses every user but the owner and root,
+            // a check the engine does not make (yet)
             kernel.put("allow_other", null);
         }
         if (kernel.containsKey("allow_other") && !noDefaultPermissions) {
             kernel.put("default_permissions", null);
         }
-        List<String> given = List.copyOf(joinEach(library));
-        List<String> protocolOnly = new ArrayList<>();
-        for (String key : PROTOCOL_ONLY) {
-            if (library.containsKey(key)) {
-                library.remove(key); // kept from libfuse2, which would refuse it
-                protocolOnly.add(key);
-            }
-        }
-        library.putIfAbsent("big_writes", null);
-        library.putIfAbsent("max_write", Integer.toString(DEFAULT_MAX_WRITE));
         long flags = extraFlags | (ro ? Native.MS_RDONLY : 0) | (suid ? 0 : Native.MS_NOSUID)
                 | (dev ? 0 : Native.MS_NODEV);
-        return new MountOptions(flags, join(kernel), List.copyOf(joinEach(library)), given, protocolOnly, nonEmpty);
+        return new MountOptions(flags, join(kernel), List.copyOf(joinEach(library)), nonEmpty);
     }
 
     private static void requireNoValue(String option, String value) {
@@ -235,27 +217,12 @@ final class MountOptions {
         return this.kernelData;
     }
 
-    /** libfuse options, e.g. {@code big_writes}, {@code max_write=131072}. */
+    /**
+     * The options of libfuse's names as the user gave them ({@code attr_timeout=1.5}, {@code use_ino},
+     * {@code max_write=N}, ...), for the engine's session.
+     */
     List<String> libraryOptions() {
         return this.libraryOptions;
-    }
-
-    /**
-     * Refuses options only the protocol engine knows ({@code writeback_cache}) on another engine.
-     * @throws IllegalArgumentException naming the option and the way out
-     */
-    MountOptions requireEngine(SessionEngine engine) {
-        if (engine != SessionEngine.PROTOCOL && !this.protocolOnly.isEmpty()) {
-            throw new IllegalArgumentException("FUSE option '" + this.protocolOnly.get(0) + "' needs the protocol "
-                    + "engine (-D" + SessionEngine.PROPERTY + "=protocol or MountSpec.Builder.engine(PROTOCOL)); "
-                    + "libfuse2 does not know it");
-        }
-        return this;
-    }
-
-    /** The libfuse options as the user gave them, without the engine's libfuse2 defaults. */
-    List<String> givenLibraryOptions() {
-        return this.givenLibraryOptions;
     }
 
     /** Whether mounting over a non-empty directory was allowed. */

@@ -10,8 +10,8 @@ public enum MountPhase {
     /** Opening {@code /dev/fuse}. */
     OPEN_DEVICE("opening /dev/fuse"),
 
-    /** Loading libfuse2 and building its session. */
-    SESSION("creating the libfuse session"),
+    /** Building the mount's protocol session (its options, its filesystem bridge). */
+    SESSION("creating the FUSE session"),
 
     /** The {@code mount(2)} system call. */
     MOUNT("mount(2)"),

@@ -64,7 +64,7 @@ final class MountPoint {
                     null);
         }
         try {
-            return MountOptions.parse(this.spec.options(), this.spec.readOnly()).requireEngine(this.spec.engine());
+            return MountOptions.parse(this.spec.options(), this.spec.readOnly());
         }
         catch (IllegalArgumentException ex) {
             throw fail(MountPhase.VALIDATE, 0, ex.getMessage(),

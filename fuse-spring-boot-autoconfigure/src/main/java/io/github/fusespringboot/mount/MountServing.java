@@ -2,8 +2,6 @@
 package io.github.fusespringboot.mount;
 
 import static io.github.fusespringboot.mount.FuseMount.DEVICE;
-import static io.github.fusespringboot.mount.FuseMount.LIBFUSE2_ADVICE;
-import static io.github.fusespringboot.mount.FuseMount.PROTOCOL_ENGINE_ADVICE;
 import static io.github.fusespringboot.mount.FuseMount.REACTOR;
 
 import java.time.Duration;
@@ -15,8 +13,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.fusespringboot.mount.natives.Errno;
-import io.github.fusespringboot.mount.natives.FuseSession;
-import io.github.fusespringboot.mount.natives.NativeCallException;
 import io.github.fusespringboot.mount.protocol.InitNegotiation;
 import io.github.fusespringboot.mount.serve.ProtocolSession;
 import io.github.fusespringboot.mount.serve.Reactor;
@@ -26,9 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The serving side of one mount: builds its session (libfuse2's or the protocol engine's), serves it
- * on the mount's own threads or the engine-wide reactor, counts who serves, and frees the session
- * once nobody does.
+ * The serving side of one mount: builds its protocol session, serves it on the engine-wide reactor
+ * (or, with {@code -Dfuse.protocol.serving=threads}, on the mount's own threads), counts who serves,
+ * and frees the session once nobody does.
  */
 final class MountServing implements KernelMount.Sessions {
 
@@ -65,7 +61,7 @@ final class MountServing implements KernelMount.Sessions {
     /**
      * Set when mounting or unmounting gave up waiting for a serving thread stuck in a callback and
      * left the session allocated: the last serving thread to end frees it then (otherwise its
-     * /dev/fuse descriptor and libfuse session would leak for the life of the JVM).
+     * /dev/fuse descriptor and session would leak for the life of the JVM).
      */
     private volatile boolean freeWhenServingEnds;
 
@@ -97,7 +93,7 @@ final class MountServing implements KernelMount.Sessions {
             InitNegotiation.Outcome outcome = protocol.negotiated();
             return (outcome != null) ? Optional.of(NegotiatedProtocol.of(outcome)) : Optional.empty();
         }
-        return Optional.ofNullable(this.callbacks.connection());
+        return Optional.empty();
     }
 
     /** Whether any thread is still serving this mount's requests. */
@@ -135,33 +131,20 @@ final class MountServing implements KernelMount.Sessions {
         return this.point.fail(phase, errno, problem, action, cause);
     }
 
-    /** Builds the session on {@code fd} (which it owns from then on, failed or not), with the spec's engine. */
+    /** Builds the session on {@code fd} (which it owns from then on, failed or not). */
     private ServingSession createSession(int fd, MountOptions options) {
-        if (this.spec.engine() == SessionEngine.PROTOCOL) {
-            try {
-                return ProtocolSession.create(fd, options.givenLibraryOptions(), this.spec.filesystem(),
-                        this.callbacks);
-            }
-            catch (RuntimeException ex) {
-                throw fail(MountPhase.SESSION, 0, "the protocol engine could not start: " + ex, null, ex);
-            }
-        }
         try {
-            return FuseSession.create(fd, options.libraryOptions(), this.spec.filesystem(), this.callbacks);
+            return ProtocolSession.create(fd, options.libraryOptions(), this.spec.filesystem(), this.callbacks);
         }
-        catch (IllegalStateException ex) {
-            // LibFuse2 says "libfuse2 is not available: <why>" itself
-            throw fail(MountPhase.SESSION, 0, ex.getMessage(), LIBFUSE2_ADVICE + "; or " + PROTOCOL_ENGINE_ADVICE, ex);
-        }
-        catch (NativeCallException ex) {
-            throw fail(MountPhase.SESSION, ex.errno(), ex.getMessage(), "Check the mount's FUSE options", ex);
+        catch (RuntimeException ex) {
+            throw fail(MountPhase.SESSION, 0, "the protocol engine could not start: " + ex, null, ex);
         }
     }
 
     /**
-     * Serves the session: a protocol session on the engine-wide reactor (no thread of its own; the
-     * registration counts as one worker, each request in flight as another), libfuse2's on the
-     * mount's own threads.
+     * Serves the session on the engine-wide reactor (no thread of its own; the registration counts as
+     * one worker, each request in flight as another), or on the mount's own threads with
+     * {@code -Dfuse.protocol.serving=threads}.
      */
     void startServing() {
         if (REACTOR && this.session instanceof ProtocolSession protocol) {

@@ -47,8 +47,6 @@ public final class MountSpec {
 
     private final MountStrategy mountStrategy;
 
-    private final SessionEngine engine;
-
     private MountSpec(Builder builder) {
         this.name = builder.name;
         this.mountPoint = builder.mountPoint;
@@ -64,7 +62,6 @@ public final class MountSpec {
         this.staleMountPolicy = builder.staleMountPolicy;
         this.unmountEscalation = builder.unmountEscalation;
         this.mountStrategy = builder.mountStrategy;
-        this.engine = (builder.engine != null) ? builder.engine : SessionEngine.fromSystemProperty();
     }
 
     /** Starts a specification: the mount's name, its directory and the filesystem to serve there. */
@@ -124,11 +121,6 @@ public final class MountSpec {
         return this.unmountEscalation;
     }
 
-    /** The session engine serving the mount (default: the system property {@code fuse.engine}, else libfuse). */
-    public SessionEngine engine() {
-        return this.engine;
-    }
-
     public MountStrategy mountStrategy() {
         return this.mountStrategy;
     }
@@ -170,8 +162,6 @@ public final class MountSpec {
         private UnmountEscalation unmountEscalation = UnmountEscalation.ALL;
 
         private MountStrategy mountStrategy = MountStrategy.DIRECT;
-
-        private SessionEngine engine;
 
         private Builder(String name, Path mountPoint, FuseFS filesystem) {
             this.name = Objects.requireNonNull(name, "name");
@@ -219,9 +209,8 @@ public final class MountSpec {
         }
 
         /**
-         * The most threads a multithreaded mount uses. With {@link SessionEngine#PROTOCOL}, whose
-         * threads are shared by all mounts, the most requests of this mount running at once (a
-         * single-threaded mount runs one at a time).
+         * The most requests of a multithreaded mount running at once on the engine's threads, which
+         * all mounts share (a single-threaded mount runs one at a time).
          */
         public Builder maxThreads(int maxThreads) {
             this.maxThreads = maxThreads;
@@ -264,12 +253,6 @@ public final class MountSpec {
          */
         public Builder mountStrategy(MountStrategy strategy) {
             this.mountStrategy = Objects.requireNonNull(strategy, "mountStrategy");
-            return this;
-        }
-
-        /** The session engine (default: {@link SessionEngine#fromSystemProperty()}). */
-        public Builder engine(SessionEngine engine) {
-            this.engine = Objects.requireNonNull(engine, "engine");
             return this;
         }
 

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.github.fusespringboot.mount.ChildJvm;
 import io.github.fusespringboot.mount.FuseTestExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,10 +26,8 @@ class FileDescriptorReservationProcessTests {
         Path report = fx.root().resolve("report.txt");
         Path mounts = fx.dir("mounts");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // the inherited options (the engine choice) have no spaces or quotes: -Dfuse.engine=<name>
-        String inherited = String.join(" ", ChildJvm.inheritedOptions());
         ProcessBuilder builder = new ProcessBuilder("sh", "-c",
-                "exec \"$0\" " + inherited + " -cp \"$1\" " + ReservationProbe.class.getName()
+                "exec \"$0\" -cp \"$1\" " + ReservationProbe.class.getName()
                         + " \"$2\" \"$3\" <&- >&- 2>&-", java,
                 System.getProperty("java.class.path"), mounts.toString(), report.toString());
         Process process = builder.start();

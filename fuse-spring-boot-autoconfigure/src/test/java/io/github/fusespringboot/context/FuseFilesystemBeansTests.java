@@ -7,7 +7,6 @@ import io.github.fusespringboot.FuseFilesystem;
 import io.github.fusespringboot.autoconfigure.FuseAutoConfiguration;
 import io.github.fusespringboot.mount.FuseTestExtension;
 import io.github.fusespringboot.mount.MountSpec;
-import io.github.fusespringboot.mount.SessionEngine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import ru.serce.jnrfuse.examples.HelloFuse;
@@ -227,37 +226,6 @@ class FuseFilesystemBeansTests {
             .withPropertyValues("fuse.mount-strategy=fusermount", "fuse.mounts.hello.mount-strategy=direct")
             .run((context) -> assertThat(single(context).spec().mountStrategy())
                 .isEqualTo(io.github.fusespringboot.mount.MountStrategy.DIRECT));
-        assertNothingMounted(fx);
-    }
-
-    @Test
-    void theEngineComesFromThePropertiesGloballyOrPerMount(FuseTestExtension.Fixture fx) {
-        runner(fx).withUserConfiguration(AnnotatedBeanMethod.class)
-            .withPropertyValues("fuse.engine=protocol")
-            .run((context) -> {
-                assertThat(single(context).spec().engine()).isEqualTo(SessionEngine.PROTOCOL);
-                assertThat(Files.readString(fx.path("hello").resolve("hello"))).isEqualTo("Hello World!");
-            });
-        runner(fx).withUserConfiguration(AnnotatedBeanMethod.class)
-            .withPropertyValues("fuse.engine=protocol", "fuse.mounts.hello.engine=libfuse")
-            .run((context) -> {
-                assertThat(single(context).spec().engine()).isEqualTo(SessionEngine.LIBFUSE);
-                assertThat(Files.readString(fx.path("hello").resolve("hello"))).isEqualTo("Hello World!");
-            });
-        // not set: the engine's default (the system property fuse.engine, else libfuse)
-        runner(fx).withUserConfiguration(AnnotatedBeanMethod.class)
-            .run((context) -> assertThat(single(context).spec().engine()).isEqualTo(SessionEngine.fromSystemProperty()));
-        assertNothingMounted(fx);
-    }
-
-    @Test
-    void anUnknownEngineFailsStartupNamingTheProperty(FuseTestExtension.Fixture fx) {
-        runner(fx).withUserConfiguration(AnnotatedBeanMethod.class)
-            .withPropertyValues("fuse.engine=libfuse3")
-            .run((context) -> assertThat(context).hasFailed()
-                .getFailure()
-                .hasStackTraceContaining("fuse.engine")
-                .hasStackTraceContaining("libfuse3"));
         assertNothingMounted(fx);
     }
 

@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.fusespringboot.FuseFilesystem;
 import io.github.fusespringboot.autoconfigure.FuseAutoConfiguration;
-import io.github.fusespringboot.mount.ChildJvm;
 import io.github.fusespringboot.mount.FuseTestExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -197,7 +196,6 @@ class FuseLifecycleKeepAliveTests {
 
         static Child start(FuseTestExtension.Fixture fx, Path mountPoint, String... args) throws IOException {
             List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
-            command.addAll(ChildJvm.inheritedOptions());
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), KeepAliveApplication.class.getName(),
                     "--app.mount-point=" + mountPoint, "--spring.main.banner-mode=off"));
             command.addAll(List.of(args));

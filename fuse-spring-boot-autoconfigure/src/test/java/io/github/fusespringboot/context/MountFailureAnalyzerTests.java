@@ -70,16 +70,6 @@ class MountFailureAnalyzerTests {
     }
 
     @Test
-    void aMissingLibfuse2AdvisesThePackageToInstall() {
-        FailureAnalysis analysis = analyze(new FuseMountException("data", DIR, MountPhase.SESSION, 0,
-                "libfuse2 is not available: libfuse.so.2: cannot open shared object file", FuseMount.LIBFUSE2_ADVICE,
-                null));
-        assertThat(analysis.getDescription()).contains("libfuse2 is not available").doesNotContain("apt-get");
-        assertThat(analysis.getAction()).contains("apt-get install libfuse2;", "apt-get install libfuse2t64",
-                "dnf install fuse-libs", "apk add fuse");
-    }
-
-    @Test
     void aMountPointProblemNamesTheDirectoryAndWhy() {
         FailureAnalysis analysis = analyze(new FuseMountException("data", DIR, MountPhase.VALIDATE, Errno.ENOENT,
                 "the mount point does not exist",

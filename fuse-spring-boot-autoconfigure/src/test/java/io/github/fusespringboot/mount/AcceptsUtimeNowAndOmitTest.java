@@ -1,4 +1,4 @@
-// A utimens marked @AcceptsUtimeNowAndOmit gets one time alone; an unmarked one does not (libfuse2's default).
+// A utimens marked @AcceptsUtimeNowAndOmit gets one time alone; an unmarked one does not (libfuse's default).
 package io.github.fusespringboot.mount;
 
 import java.nio.file.Path;
@@ -14,7 +14,7 @@ import ru.serce.jnrfuse.struct.Timespec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Real mounts: what libfuse2 passes to utimens with and without {@link AcceptsUtimeNowAndOmit}. */
+/** Real mounts: what the engine passes to utimens with and without {@link AcceptsUtimeNowAndOmit}. */
 @ExtendWith(FuseTestExtension.class)
 class AcceptsUtimeNowAndOmitTest {
 

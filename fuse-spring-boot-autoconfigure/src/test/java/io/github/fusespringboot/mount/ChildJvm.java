@@ -100,16 +100,6 @@ public final class ChildJvm {
         return this;
     }
 
-    /**
-     * The options every child JVM of the tests inherits from the test JVM: the session engine chosen
-     * with {@code -Dfuse.engine} (so {@code mvn verify -Dfuse.engine=protocol} tests that engine in
-     * the children too). Empty when the test JVM has no choice (the children then use the default).
-     */
-    public static List<String> inheritedOptions() {
-        String engine = System.getProperty(SessionEngine.PROPERTY);
-        return (engine == null || engine.isBlank()) ? List.of() : List.of("-D" + SessionEngine.PROPERTY + "=" + engine);
-    }
-
     public ChildJvm jvmOption(String option) {
         this.jvmOptions.add(option);
         return this;
@@ -129,7 +119,6 @@ public final class ChildJvm {
         command.addAll(this.prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + work));
-        command.addAll(inheritedOptions());
         command.addAll(this.jvmOptions);
         command.addAll(List.of("-cp", this.classpath, main.getName()));
         command.addAll(List.of(arguments));

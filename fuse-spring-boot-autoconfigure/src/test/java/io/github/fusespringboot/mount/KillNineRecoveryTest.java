@@ -27,7 +27,6 @@ class KillNineRecoveryTest {
         List<Path> dirs = List.of(fx.dir("a"), fx.dir("b"), fx.dir("c"));
         Path ready = fx.path("ready");
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
-        command.addAll(ChildJvm.inheritedOptions());
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), MountAndWaitChild.class.getName(),
                 ready.toString()));
         dirs.forEach((dir) -> command.add(dir.toString()));

@@ -194,7 +194,7 @@ class MountFailureTest {
     @Test
     void aFilesystemWhoseInitThrowsFailsTheMountAndTheCreatedDirectoriesAreRemoved(FuseTestExtension.Fixture fx)
             throws Exception {
-        // init runs after mkdir, open(/dev/fuse), fuse_new and mount(2): everything must be undone
+        // init runs after mkdir, open(/dev/fuse), the session and mount(2): everything must be undone
         Path dir = fx.path("made/for/init");
 
         FuseMountException error = mountFails(fx,

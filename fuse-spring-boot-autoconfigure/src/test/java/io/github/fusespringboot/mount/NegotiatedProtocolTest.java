@@ -1,6 +1,5 @@
 package io.github.fusespringboot.mount;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -11,18 +10,17 @@ import ru.serce.jnrfuse.examples.MemoryFS;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The mount handle shows what each engine agreed with the kernel in FUSE_INIT. */
+/** The mount handle shows what the engine agreed with the kernel in FUSE_INIT. */
 @ExtendWith(FuseTestExtension.class)
 class NegotiatedProtocolTest {
 
     @Test
-    void theProtocolEngineShowsProtocol738WithOneMebibyteRequestsAndItsFlags(FuseTestExtension.Fixture fx)
+    void theEngineNegotiatesProtocol738WithOneMebibyteRequestsAndItsFlags(FuseTestExtension.Fixture fx)
             throws Exception {
         Path dir = fx.dir("protocol");
-        MountSpec spec = MountSpec.builder("protocol", dir, new MemoryFS()).engine(SessionEngine.PROTOCOL).build();
+        MountSpec spec = MountSpec.builder("protocol", dir, new MemoryFS()).build();
         try (FuseMount mount = fx.manager().mount(spec)) {
             NegotiatedProtocol negotiated = mount.negotiated().orElseThrow();
-            assertThat(negotiated.engine()).isEqualTo(SessionEngine.PROTOCOL);
             assertThat(negotiated.version()).isEqualTo("7.38");
             assertThat(negotiated.maxWrite()).isEqualTo(1 << 20);
             assertThat(negotiated.maxPages()).isEqualTo(256);
@@ -35,10 +33,9 @@ class NegotiatedProtocolTest {
     }
 
     @Test
-    void theProtocolEngineLeavesAsyncReadOffWithSyncRead(FuseTestExtension.Fixture fx) throws Exception {
+    void syncReadLeavesAsyncReadOff(FuseTestExtension.Fixture fx) throws Exception {
         Path dir = fx.dir("sync");
         MountSpec spec = MountSpec.builder("sync", dir, new HelloFuse())
-            .engine(SessionEngine.PROTOCOL)
             .options(List.of("sync_read", "max_write=131072"))
             .build();
         try (FuseMount mount = fx.manager().mount(spec)) {
@@ -46,21 +43,6 @@ class NegotiatedProtocolTest {
             assertThat(negotiated.flags()).doesNotContain("ASYNC_READ", "ATOMIC_O_TRUNC");
             assertThat(negotiated.maxWrite()).isEqualTo(128 << 10);
             assertThat(negotiated.maxPages()).isEqualTo(32);
-        }
-    }
-
-    @Test
-    void libfuse2ShowsTheProtocol719ItSpeaks(FuseTestExtension.Fixture fx) throws Exception {
-        Path dir = fx.dir("libfuse");
-        MountSpec spec = MountSpec.builder("libfuse", dir, new HelloFuse()).engine(SessionEngine.LIBFUSE).build();
-        try (FuseMount mount = fx.manager().mount(spec)) {
-            assertThat(Files.readString(dir.resolve("hello"))).isEqualTo("Hello World!");
-            NegotiatedProtocol negotiated = mount.negotiated().orElseThrow();
-            assertThat(negotiated.engine()).isEqualTo(SessionEngine.LIBFUSE);
-            assertThat(negotiated.version()).isEqualTo("7.19");
-            assertThat(negotiated.maxWrite()).isEqualTo(128 << 10); // libfuse2's cap, without big_writes too
-            assertThat(negotiated.maxPages()).isZero();
-            assertThat(negotiated.flags()).contains("ASYNC_READ").doesNotContain("MAX_PAGES", "INIT_EXT");
         }
     }
 

@@ -4,8 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Child JVM of {@link ProtocolEngineWithoutLibfuseTest}: mounts a {@code ManagedFuseStubFS} with the
- * protocol engine, reads a file through the kernel, unmounts, and prints what it read and whether
+ * Child JVM of {@link ProtocolEngineWithoutLibfuseTest}: mounts a {@code ManagedFuseStubFS}, reads a
+ * file through the kernel, unmounts, and prints what it read and whether
  * any libfuse is mapped into the process.
  */
 public final class NoLibfuseChild {
@@ -18,7 +18,6 @@ public final class NoLibfuseChild {
         String read;
         try (MountManager manager = new MountManager();
                 FuseMount mount = manager.mount(MountSpec.builder("nolibfuse", dir, new ProtocolEngineTest.SinkFs())
-                    .engine(SessionEngine.PROTOCOL)
                     .build())) {
             read = Files.readAttributes(dir.resolve("sink"), "posix:owner").get("owner").toString();
         }

@@ -305,7 +305,6 @@ class NonRootMountTest {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + work,
                 "-Dlogback.configurationFile=" + logback));
-        command.addAll(ChildJvm.inheritedOptions());
         command.addAll(properties);
         command.addAll(List.of("-cp", classpath.value(), NonRootScenario.class.getName(), scenario[0], mnt.toString(),
                 resultFile.toString()));

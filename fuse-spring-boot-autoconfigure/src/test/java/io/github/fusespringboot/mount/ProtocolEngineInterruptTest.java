@@ -22,7 +22,7 @@ class ProtocolEngineInterruptTest {
     void aSignalToTheCallerMarksItsRequestInterruptedAndTheCallbackCanAnswerEintr(FuseTestExtension.Fixture fx)
             throws Exception {
         BlockingOpenFs fs = new BlockingOpenFs();
-        MountSpec spec = MountSpec.builder("interrupt", fx.dir("interrupt"), fs).engine(SessionEngine.PROTOCOL).build();
+        MountSpec spec = MountSpec.builder("interrupt", fx.dir("interrupt"), fs).build();
         try (FuseMount mount = fx.manager().mount(spec)) {
             Path file = mount.mountPoint().resolve("f");
             Process cat = new ProcessBuilder("cat", file.toString()).start();

@@ -28,7 +28,7 @@ class ProtocolEngineLocksTest {
 
     private static FuseMount mount(FuseTestExtension.Fixture fx, ru.serce.jnrfuse.FuseFS fs) throws Exception {
         return fx.manager()
-            .mount(MountSpec.builder("locks", fx.dir("locks"), fs).engine(SessionEngine.PROTOCOL).build());
+            .mount(MountSpec.builder("locks", fx.dir("locks"), fs).build());
     }
 
     @Test

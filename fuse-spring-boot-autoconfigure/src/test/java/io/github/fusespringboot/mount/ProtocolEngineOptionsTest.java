@@ -33,7 +33,7 @@ class ProtocolEngineOptionsTest {
     private static FuseMount mount(FuseTestExtension.Fixture fx, OneFileFs fs, String... options) throws Exception {
         Path dir = fx.dir("options");
         return fx.manager()
-            .mount(MountSpec.builder("options", dir, fs).engine(SessionEngine.PROTOCOL).options(List.of(options)).build());
+            .mount(MountSpec.builder("options", dir, fs).options(List.of(options)).build());
     }
 
     @Test

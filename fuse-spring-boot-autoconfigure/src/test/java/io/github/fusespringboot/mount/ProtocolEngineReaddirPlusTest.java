@@ -37,7 +37,6 @@ class ProtocolEngineReaddirPlusTest {
 
     private static void listsEveryEntry(FuseTestExtension.Fixture fx, ManyFs fs) throws Exception {
         MountSpec spec = MountSpec.builder("many", fx.dir("many"), fs)
-            .engine(SessionEngine.PROTOCOL)
             .options(List.of("readdirplus=yes"))
             .build();
         try (FuseMount mount = fx.manager().mount(spec)) {

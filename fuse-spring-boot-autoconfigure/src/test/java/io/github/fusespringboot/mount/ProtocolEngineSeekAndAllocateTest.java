@@ -22,7 +22,7 @@ class ProtocolEngineSeekAndAllocateTest {
 
     @Test
     void seekDataAndHoleAreAnsweredEnosysOnceAndTheKernelFallsBack(FuseTestExtension.Fixture fx) throws Exception {
-        MountSpec spec = MountSpec.builder("seek", fx.dir("seek"), new MemoryFS()).engine(SessionEngine.PROTOCOL).build();
+        MountSpec spec = MountSpec.builder("seek", fx.dir("seek"), new MemoryFS()).build();
         try (FuseMount mount = fx.manager().mount(spec)) {
             Path file = mount.mountPoint().resolve("data");
             Files.writeString(file, "0123456789");
@@ -37,7 +37,7 @@ class ProtocolEngineSeekAndAllocateTest {
     @Test
     void fallocateReachesTheFilesystemsFallocate(FuseTestExtension.Fixture fx) throws Exception {
         AllocatingFs fs = new AllocatingFs();
-        MountSpec spec = MountSpec.builder("allocate", fx.dir("allocate"), fs).engine(SessionEngine.PROTOCOL).build();
+        MountSpec spec = MountSpec.builder("allocate", fx.dir("allocate"), fs).build();
         try (FuseMount mount = fx.manager().mount(spec)) {
             Path file = mount.mountPoint().resolve("space");
             Files.writeString(file, "x");

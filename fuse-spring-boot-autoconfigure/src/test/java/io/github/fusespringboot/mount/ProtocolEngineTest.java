@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class ProtocolEngineTest {
 
     private static MountSpec.Builder spec(String name, Path dir, ru.serce.jnrfuse.FuseFS fs) {
-        return MountSpec.builder(name, dir, fs).engine(SessionEngine.PROTOCOL);
+        return MountSpec.builder(name, dir, fs);
     }
 
     @Test

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
- * The protocol engine needs no libfuse: a child JVM in a private mount namespace where
+ * The engine needs no libfuse: a child JVM in a private mount namespace where
  * {@code libfuse.so.2} is hidden (bind-mounted over with /dev/null) mounts, serves and unmounts a
  * {@code ManagedFuseStubFS}, and no libfuse is mapped into it.
  */

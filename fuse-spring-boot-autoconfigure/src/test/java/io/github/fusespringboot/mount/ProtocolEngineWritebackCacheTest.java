@@ -17,7 +17,6 @@ import ru.serce.jnrfuse.struct.FuseFileInfo;
 import ru.serce.jnrfuse.struct.Timespec;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /** The {@code writeback_cache} option: the kernel buffers small writes and sends them in large ones. */
 @ExtendWith(FuseTestExtension.class)
@@ -31,7 +30,6 @@ class ProtocolEngineWritebackCacheTest {
     void withWritebackCacheSmallWritesReachTheFilesystemInLargeOnes(FuseTestExtension.Fixture fx) throws Exception {
         SinkFs fs = new SinkFs();
         MountSpec spec = MountSpec.builder("writeback", fx.dir("writeback"), fs)
-            .engine(SessionEngine.PROTOCOL)
             .options(List.of("writeback_cache"))
             .build();
         try (FuseMount mount = fx.manager().mount(spec)) {
@@ -47,27 +45,13 @@ class ProtocolEngineWritebackCacheTest {
     @Test
     void withoutItEachWriteArrivesAsItWasMade(FuseTestExtension.Fixture fx) throws Exception {
         SinkFs fs = new SinkFs();
-        MountSpec spec = MountSpec.builder("plain", fx.dir("plain"), fs).engine(SessionEngine.PROTOCOL).build();
+        MountSpec spec = MountSpec.builder("plain", fx.dir("plain"), fs).build();
         try (FuseMount mount = fx.manager().mount(spec)) {
             assertThat(mount.negotiated().orElseThrow().flags()).doesNotContain("WRITEBACK_CACHE");
             writeInPages(mount.mountPoint().resolve("sink"), 16);
             assertThat(fs.largestWrite.get()).isEqualTo(4096);
             assertThat(fs.openFlags.get() & O_ACCMODE).isNotEqualTo(O_RDWR);
         }
-    }
-
-    @Test
-    void libfuse2RefusesTheOptionNamingTheProtocolEngine(FuseTestExtension.Fixture fx) throws Exception {
-        Path dir = fx.dir("refused");
-        MountSpec spec = MountSpec.builder("refused", dir, new SinkFs())
-            .engine(SessionEngine.LIBFUSE)
-            .options(List.of("writeback_cache"))
-            .build();
-        assertThatExceptionOfType(FuseMountException.class).isThrownBy(() -> fx.manager().mount(spec))
-            .withMessageContaining("refused")
-            .withMessageContaining("writeback_cache")
-            .withMessageContaining("protocol engine");
-        assertThat(MountTable.read().find(dir)).isEmpty();
     }
 
     private static void writeInPages(Path file, int pages) throws Exception {

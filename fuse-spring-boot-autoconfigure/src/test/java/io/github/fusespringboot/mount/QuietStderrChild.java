@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Child JVM of {@link QuietStderrTest}: runs the founding scenario with the multi-threaded loop (where
- * libfuse's own loop prints "fuse: reading device: ..." on every unmount) and exits 0 when it was clean.
+ * Child JVM of {@link QuietStderrTest}: runs the founding scenario on multi-threaded mounts and exits 0
+ * when it was clean.
  */
 public final class QuietStderrChild {
 

@@ -14,7 +14,7 @@ import io.github.fusespringboot.mount.MountStrategy;
 
 /**
  * Decided once per JVM from what the engine reports ({@link MountManager#unavailabilityCause()}:
- * libc, libfuse2, {@code /dev/fuse}) and from {@code /proc/self/status}: with {@code CAP_SYS_ADMIN}
+ * libc, {@code /dev/fuse}; the engine needs no libfuse) and from {@code /proc/self/status}: with {@code CAP_SYS_ADMIN}
  * the engine's default direct mount works; without it, the set-uid {@code fusermount3} helper can
  * mount instead if it is installed set-uid root, privilege can be gained ({@code NoNewPrivs} 0 and
  * {@code CAP_SYS_ADMIN} in the bounding set) and {@code /dev/fuse} is readable and writable by the
@@ -107,7 +107,7 @@ record FuseAvailability(MountStrategy strategy, String reason) {
     /** The decision, from facts alone. */
     static FuseAvailability decide(Facts facts) {
         if (facts.engineProblem() != null) {
-            return unavailable(describeEngineProblem(facts.engineProblem()));
+            return unavailable(facts.engineProblem());
         }
         boolean sysAdmin = (facts.effectiveCapabilities() & (1L << CAP_SYS_ADMIN)) != 0;
         if (sysAdmin && facts.deviceAccessible()) {
@@ -138,14 +138,6 @@ record FuseAvailability(MountStrategy strategy, String reason) {
                 + String.join("; ", helperProblems) + ". Run the tests as root (in a container: --device /dev/fuse "
                 + "--cap-add SYS_ADMIN), or install fuse3 with fusermount3 set-uid root and a " + DEVICE
                 + " that is crw-rw-rw-");
-    }
-
-    private static String describeEngineProblem(String problem) {
-        if (problem.contains("libfuse")) {
-            return "libfuse2 is missing: " + problem + ". Install libfuse 2.9 (Debian/Ubuntu: libfuse2, on newer "
-                    + "releases libfuse2t64; Fedora/RHEL: fuse-libs; Alpine: fuse)";
-        }
-        return problem;
     }
 
     private static FuseAvailability unavailable(String why) {

@@ -10,18 +10,23 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+import org.opentest4j.TestAbortedException;
 
 /**
  * Registered by {@link FuseMountTest}. As an {@link ExecutionCondition} it disables (skips, with the
  * reason) a class or test where this process cannot mount; before each test it records which
  * {@code /dev/fuse} descriptors and serving threads exist and prepares the test's {@link FuseMounts}
  * on a fresh temporary directory; after each test it unmounts what the test mounted there, then fails
- * the test with a list of whatever FUSE state is left (which it aborts and detaches).
+ * the test with a list of whatever FUSE state is left (which it aborts and detaches). A test (or a
+ * {@code @BeforeAll}/{@code @BeforeEach} method) that constructs a jnr-fuse {@code FuseStubFS} where
+ * libfuse2 is missing is skipped with the reason instead of failing with jnr-fuse's error.
  */
 public final class FuseMountExtension implements ExecutionCondition, BeforeEachCallback, AfterEachCallback,
-        ParameterResolver {
+        ParameterResolver, TestExecutionExceptionHandler, LifecycleMethodExecutionExceptionHandler {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace
         .create(FuseMountExtension.class);
@@ -71,6 +76,28 @@ public final class FuseMountExtension implements ExecutionCondition, BeforeEachC
                     + "methods of a @FuseMountTest class");
         }
         return fixture.mounts();
+    }
+
+    @Override
+    public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+        throw skipIfLibfuse2IsMissing(failure);
+    }
+
+    @Override
+    public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable failure)
+            throws Throwable {
+        throw skipIfLibfuse2IsMissing(failure);
+    }
+
+    @Override
+    public void handleBeforeEachMethodExecutionException(ExtensionContext context, Throwable failure)
+            throws Throwable {
+        throw skipIfLibfuse2IsMissing(failure);
+    }
+
+    private static Throwable skipIfLibfuse2IsMissing(Throwable failure) {
+        return MissingLibfuse2.reason(failure).<Throwable>map((reason) -> new TestAbortedException(reason, failure))
+            .orElse(failure);
     }
 
     /** One test's mounts and what existed before it. */

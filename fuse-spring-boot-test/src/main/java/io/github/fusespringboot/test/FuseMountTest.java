@@ -14,9 +14,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * A JUnit 5 test class whose tests mount filesystems through the kernel ({@link FuseMountExtension}).
  *
  * <ul>
- * <li>Where FUSE cannot be used (no {@code /dev/fuse}, no libfuse2, no privilege: neither
- * {@code CAP_SYS_ADMIN} nor a usable set-uid {@code fusermount3}) the whole class is <b>skipped</b>,
- * reported with the reason, before it is instantiated.</li>
+ * <li>Where FUSE cannot be used (no {@code /dev/fuse}, no privilege: neither {@code CAP_SYS_ADMIN}
+ * nor a usable set-uid {@code fusermount3}) the whole class is <b>skipped</b>, reported with the
+ * reason, before it is instantiated. A missing libfuse2 is no reason: the engine needs none, and a
+ * {@code ManagedFuseStubFS} neither. Only jnr-fuse's own {@code FuseStubFS} loads it, in its
+ * constructor; where it is missing, a test whose method (or {@code @BeforeAll}/{@code @BeforeEach}
+ * method) constructs one is skipped with that reason, while one built as a field of the test class
+ * or as a bean of its Spring context fails with jnr-fuse's {@code UnsatisfiedLinkError}.</li>
  * <li>A test parameter of type {@link FuseMounts} mounts filesystem instances on fresh directories
  * below a temporary directory; they are unmounted after the test.</li>
  * <li>With {@code @SpringBootTest}, every {@code @FuseFilesystem} bean of the context is mounted below

@@ -86,7 +86,6 @@ class FuseMountExtensionNormalUserTests {
         List<String> command = new ArrayList<>(
                 List.of("/usr/bin/unshare", "-m", "--propagation", "private", "sh", "-c", setting, "sh"));
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(InheritedOptions.get());
         command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1",
                 "-Djava.io.tmpdir=" + home, "-D" + TestDirectories.ROOT_PROPERTY + "=" + mounts, "-cp", classpath,
                 TestClassRun.class.getName(), MountsAnInstance.class.getName(), MountsTheContext.class.getName()));

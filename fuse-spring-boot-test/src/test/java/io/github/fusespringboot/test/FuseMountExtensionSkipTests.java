@@ -11,9 +11,11 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import io.github.fusespringboot.mount.SessionEngine;
+import io.github.fusespringboot.mount.ManagedFuseStubFS;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import ru.serce.jnrfuse.ErrorCodes;
+import ru.serce.jnrfuse.struct.FileStat;
 
 import org.springframework.boot.test.context.SpringBootTest;
 
@@ -22,12 +24,14 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * Where FUSE cannot be used, a {@code @FuseMountTest} class is reported skipped with the reason, never
- * passed or failed, and neither the test class nor its Spring context is built. Each case runs the
- * two small classes below in a child JVM through the JUnit Platform launcher, in a setting made for
- * it without touching the host: a private mount namespace where {@code /dev/fuse} is hidden (a tmpfs
- * over {@code /dev} holding only the usual character devices), one where {@code libfuse.so.2} is
- * hidden (a bind mount of {@code /dev/null} over it), and a root process without
- * {@code CAP_SYS_ADMIN} even in its bounding set (a container without {@code --cap-add SYS_ADMIN}).
+ * passed or failed, and neither the test class nor its Spring context is built. Each case runs small
+ * classes below in a child JVM through the JUnit Platform launcher, in a setting made for it without
+ * touching the host: a private mount namespace where {@code /dev/fuse} is hidden (a tmpfs over
+ * {@code /dev} holding only the usual character devices), and a root process without
+ * {@code CAP_SYS_ADMIN} even in its bounding set (a container without {@code --cap-add SYS_ADMIN}). A
+ * missing {@code libfuse.so.2} (hidden by a bind mount of {@code /dev/null} over it) is no reason to
+ * skip a class: a {@code ManagedFuseStubFS} mounts and serves there, and only a test that constructs
+ * a jnr-fuse {@code FuseStubFS} is skipped, with the reason.
  */
 class FuseMountExtensionSkipTests {
 
@@ -64,7 +68,8 @@ class FuseMountExtensionSkipTests {
     }
 
     @Test
-    void skipsWithTheReasonWhereLibfuse2IsMissing() throws Exception {
+    void whereLibfuse2IsMissingAManagedFilesystemMountsAndOnlyATestConstructingAFuseStubFSIsSkipped()
+            throws Exception {
         Set<Path> libraries = libfuse2Files();
         assumeThat(libraries).as("libfuse.so.2 is installed (to be hidden)").isNotEmpty();
         StringBuilder hide = new StringBuilder("set -e\n");
@@ -72,13 +77,24 @@ class FuseMountExtensionSkipTests {
             hide.append("mount --bind /dev/null '").append(library).append("'\n");
         }
         hide.append("exec \"$@\"\n");
-        // only the libfuse engine needs libfuse2 (the protocol engine mounts without it; these test
-        // filesystems, jnr-fuse FuseStubFS, would then fail in their constructors instead)
         List<TestClassRun.Outcome> outcomes = runInChild(
                 List.of("/usr/bin/unshare", "-m", "--propagation", "private", "sh", "-c", hide.toString(), "sh"),
-                List.of("-D" + SessionEngine.PROPERTY + "=libfuse"));
+                List.of(MountsAManagedFilesystem.class, ConstructsAFuseStubFS.class));
 
-        assertSkipped(outcomes, "libfuse2 is missing", "libfuse.so.2", "libfuse2t64", "fuse-libs");
+        String managed = FuseMountExtensionSkipTests.class.getSimpleName() + "$"
+                + MountsAManagedFilesystem.class.getSimpleName();
+        String stub = FuseMountExtensionSkipTests.class.getSimpleName() + "$" + ConstructsAFuseStubFS.class.getSimpleName();
+        assertThat(outcomes).as("what the child reported").hasSize(4);
+        assertThat(outcomes).filteredOn(TestClassRun.Outcome::container)
+            .allSatisfy((outcome) -> assertThat(outcome.status()).as(outcome.toString()).isEqualTo("SUCCESSFUL"))
+            .extracting(TestClassRun.Outcome::name)
+            .containsExactlyInAnyOrder(managed, stub);
+        List<TestClassRun.Outcome> tests = outcomes.stream().filter((outcome) -> !outcome.container()).toList();
+        assertThat(tests).filteredOn((outcome) -> outcome.status().equals("SUCCESSFUL")).hasSize(1);
+        assertThat(tests).filteredOn((outcome) -> outcome.status().equals("ABORTED")).singleElement()
+            .satisfies((outcome) -> assertThat(outcome.detail()).contains("libfuse2 is missing",
+                    "jnr-fuse's FuseStubFS loads libfuse.so.2 in its constructor",
+                    "Extend io.github.fusespringboot.mount.ManagedFuseStubFS instead", "libfuse2t64", "fuse-libs"));
     }
 
     @Test
@@ -105,29 +121,28 @@ class FuseMountExtensionSkipTests {
     }
 
     private static List<TestClassRun.Outcome> runInChild(List<String> setting) throws Exception {
-        return runInChild(setting, List.of());
+        return runInChild(setting, List.of(NeedsFuse.class, NeedsFuseInSpring.class));
     }
 
-    private static List<TestClassRun.Outcome> runInChild(List<String> setting, List<String> jvmOptions)
+    private static List<TestClassRun.Outcome> runInChild(List<String> setting, List<Class<?>> testClasses)
             throws Exception {
         Path work = TestDirectories.create("skip");
         try {
-            return runInChild(work, setting, jvmOptions);
+            return runInChild(work, setting, testClasses);
         }
         finally {
             TestDirectories.delete(work);
         }
     }
 
-    private static List<TestClassRun.Outcome> runInChild(Path work, List<String> setting, List<String> jvmOptions)
+    private static List<TestClassRun.Outcome> runInChild(Path work, List<String> setting, List<Class<?>> testClasses)
             throws Exception {
         List<String> command = new ArrayList<>(setting);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(InheritedOptions.get());
-        command.addAll(jvmOptions);
         command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1",
                 "-D" + TestDirectories.ROOT_PROPERTY + "=" + TEST_ROOT, "-cp", System.getProperty("java.class.path"),
-                TestClassRun.class.getName(), NeedsFuse.class.getName(), NeedsFuseInSpring.class.getName()));
+                TestClassRun.class.getName()));
+        testClasses.forEach((type) -> command.add(type.getName()));
         Path log = work.resolve("child.log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("FSBT_WORK", work.toString());
@@ -174,7 +189,7 @@ class FuseMountExtensionSkipTests {
         return files;
     }
 
-    /** Builds a jnr-fuse filesystem when instantiated: a skip must come before that (it needs libfuse2). */
+    /** Builds a jnr-fuse filesystem when instantiated: a skip must come before that. */
     @FuseMountTest
     static class NeedsFuse {
 
@@ -183,6 +198,42 @@ class FuseMountExtensionSkipTests {
         @Test
         void mounts(FuseMounts mounts) {
             mounts.mount(this.filesystem);
+        }
+
+    }
+
+    /** Mounts a filesystem that needs no libfuse and looks it up through the kernel. */
+    @FuseMountTest
+    static class MountsAManagedFilesystem {
+
+        @Test
+        void mounts(FuseMounts mounts) {
+            Path mountPoint = mounts.mount(new ManagedFuseStubFS() {
+
+                @Override
+                public int getattr(String path, FileStat stat) {
+                    if (!path.equals("/")) {
+                        return -ErrorCodes.ENOENT();
+                    }
+                    stat.st_mode.set(FileStat.S_IFDIR | 0755);
+                    stat.st_nlink.set(2);
+                    return 0;
+                }
+
+            });
+            assertThat(mountPoint).isDirectory();
+            assertThat(mountPoint.resolve("missing")).doesNotExist();
+        }
+
+    }
+
+    /** Constructs a jnr-fuse filesystem in its test, which needs libfuse2 (only the class is not skipped). */
+    @FuseMountTest
+    static class ConstructsAFuseStubFS {
+
+        @Test
+        void mounts(FuseMounts mounts) {
+            mounts.mount(new HelloFilesystem("never served"));
         }
 
     }

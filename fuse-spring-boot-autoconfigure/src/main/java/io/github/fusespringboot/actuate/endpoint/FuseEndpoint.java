@@ -238,16 +238,16 @@ public class FuseEndpoint {
     }
 
     /**
-     * What the mount's session agreed with the kernel in FUSE_INIT: the engine ({@code PROTOCOL} or
-     * {@code LIBFUSE}), the protocol version ({@code 7.38}), max_write, max_readahead, max_pages,
-     * time_gran and the capability flags enabled, by name.
+     * What the mount's session agreed with the kernel in FUSE_INIT: the protocol version
+     * ({@code 7.38}), max_write, max_readahead, max_pages, time_gran and the capability flags enabled,
+     * by name.
      */
-    public record ProtocolDescriptor(String engine, String version, int maxWrite, int maxReadahead, int maxPages,
-            int timeGran, List<String> flags) {
+    public record ProtocolDescriptor(String version, int maxWrite, int maxReadahead, int maxPages, int timeGran,
+            List<String> flags) {
 
         static ProtocolDescriptor of(NegotiatedProtocol negotiated) {
-            return new ProtocolDescriptor(negotiated.engine().name(), negotiated.version(), negotiated.maxWrite(),
-                    negotiated.maxReadahead(), negotiated.maxPages(), negotiated.timeGran(), negotiated.flags());
+            return new ProtocolDescriptor(negotiated.version(), negotiated.maxWrite(), negotiated.maxReadahead(),
+                    negotiated.maxPages(), negotiated.timeGran(), negotiated.flags());
         }
 
     }

@@ -92,7 +92,7 @@ public record BridgeOptions(long entryTimeoutNanos, long attrTimeoutNanos, long 
                 case "writeback_cache" -> writebackCache = true;
                 case "readdirplus" -> readdirPlus = ReaddirPlusMode.valueOf(value.toUpperCase(java.util.Locale.ROOT));
                 default -> {
-                    // accepted by MountOptions for libfuse2 and meaningless here (big_writes, splice_*, debug, ...)
+                    // libfuse's names that MountOptions accepts and the engine has no use for (big_writes, splice_*, debug, ...)
                 }
             }
         }

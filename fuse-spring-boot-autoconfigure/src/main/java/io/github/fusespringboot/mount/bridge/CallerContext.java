@@ -1,13 +1,13 @@
-// getContext() for filesystems served by the protocol engine: the caller of the request in progress.
+// getContext() for filesystems served by the engine: the caller of the request in progress.
 package io.github.fusespringboot.mount.bridge;
 
 import ru.serce.jnrfuse.struct.FuseContext;
 
 /**
  * The {@code struct fuse_context} of the request the calling thread is serving (uid, gid, pid and,
- * for CREATE/MKNOD/MKDIR, umask of the caller), or null when the thread is not inside a protocol
- * engine callback. Serving threads are shared with the libfuse2 engine, so it is set for exactly
- * the duration of one request.
+ * for CREATE/MKNOD/MKDIR, umask of the caller), or null when the thread is not inside an engine
+ * callback. Serving threads are shared by all mounts, so it is set for exactly the duration of one
+ * request.
  */
 public final class CallerContext {
 

@@ -1,4 +1,4 @@
-// Makes jnr-fuse's own FuseStubFS.getContext() answer the protocol engine's caller instead of libfuse.
+// Makes jnr-fuse's own FuseStubFS.getContext() answer the engine's caller instead of libfuse2.
 package io.github.fusespringboot.mount.bridge;
 
 import java.lang.reflect.Field;
@@ -18,12 +18,11 @@ import ru.serce.jnrfuse.struct.FuseContext;
 /**
  * jnr-fuse's {@code AbstractFuseFS.getContext()} (inherited by every {@code FuseStubFS}) returns
  * {@code libFuse.fuse_get_context()}: libfuse2's per-thread context, which only libfuse2's own
- * session fills in. On the protocol engine's threads it would be an empty context (uid 0: root) or
- * another thread-specific value of the process. So before the protocol engine serves such a
- * filesystem, its {@code libFuse} field is replaced with a view of the same binding whose
- * {@code fuse_get_context()} answers the protocol engine's caller ({@link CallerContext}) inside a
- * protocol engine request and is libfuse's own everywhere else (so the same instance stays right on
- * the libfuse2 engine). Every other call goes to libfuse unchanged.
+ * session fills in (jnr-fuse's own {@code mount()}). On the engine's threads it would be an empty
+ * context (uid 0: root) or another thread-specific value of the process. So before the engine serves
+ * such a filesystem, its {@code libFuse} field is replaced with a view of the same binding whose
+ * {@code fuse_get_context()} answers the engine's caller ({@link CallerContext}) inside an engine
+ * request and is libfuse's own everywhere else. Every other call goes to libfuse unchanged.
  */
 final class StubContext {
 
@@ -57,14 +56,13 @@ final class StubContext {
         catch (ReflectiveOperationException | RuntimeException ex) {
             if (warned.add(filesystem.getClass())) {
                 logger.warn("{} extends jnr-fuse's AbstractFuseFS, whose getContext() asks libfuse2 and cannot be "
-                        + "redirected here ({}): on the protocol engine it does not return the caller's uid, gid and "
-                        + "pid. Extend io.github.fusespringboot.mount.ManagedFuseStubFS instead of FuseStubFS",
+                        + "redirected here ({}): it does not return the caller's uid, gid and pid. Extend io.github.fusespringboot.mount.ManagedFuseStubFS instead of FuseStubFS",
                         filesystem.getClass().getName(), ex.toString());
             }
         }
     }
 
-    /** {@code fuse_get_context()} from the protocol engine's request when there is one; the rest to libfuse. */
+    /** {@code fuse_get_context()} from the engine's request when there is one; the rest to libfuse. */
     private record CallerFirst(LibFuse libfuse) implements InvocationHandler {
 
         @Override

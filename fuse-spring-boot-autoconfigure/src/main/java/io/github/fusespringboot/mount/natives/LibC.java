@@ -76,10 +76,4 @@ public interface LibC {
 
     int sigfillset(Pointer signals);
 
-    Pointer dlopen(String file, int mode);
-
-    Pointer dlvsym(Pointer handle, String symbol, String version);
-
-    String dlerror();
-
 }

@@ -1,12 +1,12 @@
-// What a mounted session offers the native callbacks: its filesystem and a guarded way to call it.
+// What a mounted session offers the filesystem bridge: its filesystem and a guarded way to call it.
 package io.github.fusespringboot.mount.natives;
 
 import jnr.ffi.Pointer;
 import ru.serce.jnrfuse.FuseFS;
 
 /**
- * The engine's side of one live session, as seen from libfuse's callbacks. The callbacks find it by
- * the id libfuse hands back as {@code fuse_get_context()->private_data}.
+ * The engine's side of one live session, as the filesystem bridge sees it: the filesystem, a guarded
+ * call into it, and what its {@code init} returned or threw.
  */
 public interface SessionCallbacks {
 
@@ -27,14 +27,6 @@ public interface SessionCallbacks {
 
     /** What the filesystem's {@code init} returned. */
     Pointer initResult();
-
-    /**
-     * What libfuse2 handed the filesystem's {@code init} in {@code fuse_conn_info}, read after the call:
-     * the kernel's version, max_write, max_readahead and the capabilities wanted (FUSE_CAP_* bits, which
-     * equal the kernel's INIT bits for the ones libfuse 2.9 knows). Called once per session.
-     */
-    default void connection(int kernelMajor, int kernelMinor, int maxWrite, int maxReadahead, long flags) {
-    }
 
     /** One call into the filesystem. */
     @FunctionalInterface

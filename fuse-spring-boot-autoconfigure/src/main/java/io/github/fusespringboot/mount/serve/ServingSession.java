@@ -1,10 +1,10 @@
-// What the mount handle needs of a session, whichever engine speaks the protocol behind it.
+// What the mount handle needs of a session: a descriptor to read requests from and a way to answer them.
 package io.github.fusespringboot.mount.serve;
 
 /**
  * The seam between a mount's handle (its threads, state and unmount escalation) and the session
- * that turns requests into filesystem calls: libfuse2's, or the engine's own protocol session. The
- * handle's serving threads loop on {@link #receive} and {@link #process}; the session never calls
+ * that turns requests into filesystem calls ({@link ProtocolSession}). Serving threads
+ * ({@code -Dfuse.protocol.serving=threads}) loop on {@link #receive} and {@link #process}; the session never calls
  * back into the handle except through the callbacks it was built with.
  */
 public interface ServingSession {

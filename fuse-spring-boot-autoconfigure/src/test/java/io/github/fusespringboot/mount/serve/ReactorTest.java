@@ -14,7 +14,6 @@ import io.github.fusespringboot.mount.FuseMount;
 import io.github.fusespringboot.mount.FuseTestExtension;
 import io.github.fusespringboot.mount.ManagedFuseStubFS;
 import io.github.fusespringboot.mount.MountSpec;
-import io.github.fusespringboot.mount.SessionEngine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -116,7 +115,7 @@ class ReactorTest {
     }
 
     private static MountSpec.Builder spec(String name, Path dir, ru.serce.jnrfuse.FuseFS fs) {
-        return MountSpec.builder(name, dir, fs).engine(SessionEngine.PROTOCOL);
+        return MountSpec.builder(name, dir, fs);
     }
 
     /** Threads of the protocol engine: the reactor, pool threads (idle or named after a mount). */

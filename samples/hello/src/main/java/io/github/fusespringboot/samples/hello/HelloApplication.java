@@ -22,8 +22,9 @@ public class HelloApplication {
     }
 
     @Bean
-    // attr_timeout=0: two names of one file (a hard link) are two nodes to libfuse2; no stale nlink.
-    // use_ino: both names show the node's own inode number (libfuse2 otherwise numbers them apart)
+    // attr_timeout=0: two names of one file (a hard link) are two nodes to the engine (as to libfuse,
+    // which knows nodes by path); no stale nlink.
+    // use_ino: both names show the node's own inode number (the engine otherwise numbers them apart)
     @FuseFilesystem(order = 1, options = { "attr_timeout=0", "use_ino" })
     MemoryFilesystem memory() {
         return new MemoryFilesystem();

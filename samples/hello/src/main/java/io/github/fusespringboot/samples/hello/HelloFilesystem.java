@@ -21,8 +21,8 @@ import ru.serce.jnrfuse.struct.Timespec;
  * Serves a directory holding {@code hello.txt}; every change is refused with {@code EROFS}, as on a
  * read-only filesystem, even when it is mounted without {@code ro} (then the kernel asks this class).
  * It extends {@link ManagedFuseStubFS}, the starter's drop-in for jnr-fuse's {@code FuseStubFS} (same
- * methods, same types): no libfuse2 binding per instance, so with {@code fuse.engine=protocol} it
- * needs no libfuse2 at all.
+ * methods, same types) that needs no libfuse at all: no libfuse2 binding per instance, and the
+ * engine mounts it where libfuse2 is not installed.
  */
 public class HelloFilesystem extends ManagedFuseStubFS {
 

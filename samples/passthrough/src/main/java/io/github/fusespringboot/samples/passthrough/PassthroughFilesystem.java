@@ -121,7 +121,7 @@ public class PassthroughFilesystem extends ManagedFuseStubFS implements AutoClos
 
     // ------------------------------------------------------------------ metadata
 
-    /** lstat(2) straight into the {@code struct stat} libfuse passed: a link is shown as a link. */
+    /** lstat(2) straight into the {@code struct stat} the engine passed: a link is shown as a link. */
     @Override
     public int getattr(String path, FileStat stat) {
         return Syscalls.lstat(this.rootFd, backing(path), Struct.getMemory(stat));
@@ -151,7 +151,7 @@ public class PassthroughFilesystem extends ManagedFuseStubFS implements AutoClos
 
     /**
      * utimensat(2) with the kernel's times as they are: nanoseconds, UTIME_NOW and UTIME_OMIT included
-     * (the annotation tells libfuse so; without it a change of one time alone never arrives).
+     * (the annotation tells the engine so; without it a change of one time alone never arrives).
      */
     @AcceptsUtimeNowAndOmit
     @Override
@@ -172,7 +172,7 @@ public class PassthroughFilesystem extends ManagedFuseStubFS implements AutoClos
         return Syscalls.lsetxattr(absolute(path), name, value, size, flags);
     }
 
-    /** The value's length; with size 0 only the length (what libfuse asks first). */
+    /** The value's length; with size 0 only the length (what the kernel asks first). */
     @Override
     public int getxattr(String path, String name, Pointer value, long size) {
         return (int) Syscalls.lgetxattr(absolute(path), name, (size == 0) ? null : value, size);
@@ -196,7 +196,7 @@ public class PassthroughFilesystem extends ManagedFuseStubFS implements AutoClos
         if (dir < 0) {
             return dir;
         }
-        // offset 0 and a null stat: libfuse collects the whole listing and pages it to the kernel itself.
+        // offset 0 and a null stat: the engine collects the whole listing and pages it to the kernel itself.
         // The directory is listed through its descriptor's /proc name, which is short however deep it is.
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of("/proc/self/fd/" + dir))) {
             filter.apply(buf, ".", null, 0);
@@ -239,7 +239,7 @@ public class PassthroughFilesystem extends ManagedFuseStubFS implements AutoClos
 
     @Override
     public int readlink(String path, Pointer buf, long size) {
-        // libfuse wants a NUL-terminated string, truncated to fit
+        // the engine wants a NUL-terminated string, truncated to fit (as libfuse does)
         long length = Syscalls.readlink(this.rootFd, backing(path), buf, size - 1);
         if (length < 0) {
             return (int) length;

@@ -16,7 +16,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import io.github.fusespringboot.mount.FuseMount;
-import io.github.fusespringboot.mount.SessionEngine;
 import io.github.fusespringboot.test.FuseMountTest;
 import io.github.fusespringboot.test.FuseMounts;
 import org.junit.jupiter.api.Test;
@@ -181,8 +180,7 @@ class GracefulShutdownTests {
     private static Process java(Path log, String main, List<String> args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(
-                List.of(java, "-Xmx256m", "-D" + SessionEngine.PROPERTY + "=" + System.getProperty(SessionEngine.PROPERTY, ""),
-                        "-cp", System.getProperty("java.class.path"), main));
+                List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), main));
         command.addAll(args);
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }

@@ -151,7 +151,7 @@ class PosixSemanticsTests {
             assertThat(Files.getAttribute(first, "unix:ino")).isEqualTo(Files.getAttribute(second, "unix:ino"))
                 .isEqualTo(Files.getAttribute(this.backing.resolve("first"), "unix:ino"));
 
-            // a change made through one name shows at once through the other (libfuse knows them as two)
+            // a change made through one name shows at once through the other (the engine knows them as two)
             Files.setAttribute(second, "unix:mode", 0600);
             Files.setAttribute(second, "unix:uid", OTHER_USER);
             assertThat(Files.getAttribute(first, "unix:mode")).isEqualTo(0100600);

@@ -33,15 +33,12 @@ final class IdleBench {
 
     private final ScenarioArguments args;
 
-    private final String engine;
-
     private final PrintStream out;
 
-    IdleBench(MountManager manager, BenchOptions options, ScenarioArguments args, String engine, PrintStream out) {
+    IdleBench(MountManager manager, BenchOptions options, ScenarioArguments args, PrintStream out) {
         this.manager = manager;
         this.options = options;
         this.args = args;
-        this.engine = engine;
         this.out = out;
     }
 
@@ -92,11 +89,11 @@ final class IdleBench {
         double rssPerMount = (after.rssKb() - before.rssKb()) / (double) count;
         double heapPerMount = (after.heapKb() - before.heapKb()) / (double) count;
         this.out.printf(Locale.ROOT,
-                "RESULT scenario=idle engine=%s loop=%s mounts=%d mount_seconds=%.3f mounts_per_s=%.0f "
+                "RESULT scenario=idle loop=%s mounts=%d mount_seconds=%.3f mounts_per_s=%.0f "
                         + "serving_threads=%d jvm_threads=%d jvm_threads_before=%d os_threads=%d "
                         + "rss_kb_before=%d rss_kb_after=%d rss_kb_per_mount=%.1f heap_kb_per_mount=%.1f "
                         + "unmount_seconds=%.3f served=%s leaked_mounts=%d%n",
-                this.engine, this.options.multithreaded() ? "multi" : "single", count, mountSeconds,
+                this.options.multithreaded() ? "multi" : "single", count, mountSeconds,
                 count / mountSeconds, after.serving(), after.jvmThreads(), before.jvmThreads(), after.osThreads(),
                 before.rssKb(), after.rssKb(), rssPerMount, heapPerMount, unmountSeconds, served, leaked);
         this.out.printf(Locale.ROOT,

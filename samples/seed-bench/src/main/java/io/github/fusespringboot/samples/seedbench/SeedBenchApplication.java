@@ -11,15 +11,13 @@ import org.springframework.boot.ExitCodeGenerator;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.env.Environment;
 
 /**
  * {@code java -jar seed-bench.jar --cycles=N --workers=P [--loop=single|multi] [--fs=shared|fresh]
  * [--baseline=jnr-fuse] [--root=DIR] [--watchdog=10s] [--host-mounts=N]}. Exits 0 when every cycle succeeded and
  * nothing leaked. {@code --scenario=read --op-timers=none|off|on [--seconds=10]} runs the read
  * benchmark instead; {@code --scenario=throughput} the data-path benchmark ({@link ThroughputBench}) and
- * {@code --scenario=idle --mounts=N} the idle-cost one ({@link IdleBench}). The engine measured is the
- * one the application runs with ({@code -Dfuse.engine=...}); every scenario names it in its output.
+ * {@code --scenario=idle --mounts=N} the idle-cost one ({@link IdleBench}).
  * {@code --scenario=health [--checks=20000]} times health checks.
  */
 @SpringBootApplication
@@ -32,17 +30,16 @@ public class SeedBenchApplication {
     }
 
     @Bean
-    ApplicationRunner seedBench(MountManager manager, Environment environment) {
+    ApplicationRunner seedBench(MountManager manager) {
         return (ApplicationArguments args) -> {
             BenchOptions options = BenchOptions.from(args);
-            String engine = environment.getProperty("fuse.engine", "libfuse");
             List<String> scenario = args.containsOption("scenario") ? args.getOptionValues("scenario") : List.of();
             if (scenario.contains("throughput")) {
-                this.exitCode = new ThroughputBench(manager, options, new ScenarioArguments(args), engine, System.out)
+                this.exitCode = new ThroughputBench(manager, options, new ScenarioArguments(args), System.out)
                     .run();
             }
             else if (scenario.contains("idle")) {
-                this.exitCode = new IdleBench(manager, options, new ScenarioArguments(args), engine, System.out).run();
+                this.exitCode = new IdleBench(manager, options, new ScenarioArguments(args), System.out).run();
             }
             else if (args.containsOption("scenario") && args.getOptionValues("scenario").contains("read")) {
                 String timers = args.containsOption("op-timers") ? args.getOptionValues("op-timers").get(0) : "none";

@@ -38,15 +38,12 @@ final class ThroughputBench {
 
     private final ScenarioArguments args;
 
-    private final String engine;
-
     private final PrintStream out;
 
-    ThroughputBench(MountManager manager, BenchOptions options, ScenarioArguments args, String engine, PrintStream out) {
+    ThroughputBench(MountManager manager, BenchOptions options, ScenarioArguments args, PrintStream out) {
         this.manager = manager;
         this.options = options;
         this.args = args;
-        this.engine = engine;
         this.out = out;
     }
 
@@ -147,8 +144,8 @@ final class ThroughputBench {
             .multithreaded(this.options.multithreaded())
             .options(List.of("direct_io", "attr_timeout=0", "entry_timeout=0", "negative_timeout=0"))
             .build())) {
-            this.out.printf(Locale.ROOT, "throughput: engine=%s loop=%s ours=%s reference=%s repeat=%d cores=%d%n",
-                    this.engine, this.options.multithreaded() ? "multi" : "single", dir,
+            this.out.printf(Locale.ROOT, "throughput: loop=%s ours=%s reference=%s repeat=%d cores=%d%n",
+                    this.options.multithreaded() ? "multi" : "single", dir,
                     references.isEmpty() ? "none (" + ThroughputReference.defaultName(this.args) + ")"
                             : String.join(", ", references.stream().map((r) -> r.dir() + " (" + r.name() + ")")
                                 .toList()),
@@ -188,7 +185,7 @@ final class ThroughputBench {
     private String resultLine(Row row, List<ThroughputReference> targets, List<List<Double>> figures) {
         double ours = median(figures.get(0));
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
-                "RESULT scenario=throughput engine=%s row=%s unit=%s ours=%.0f ours_range=%s", this.engine, row.name(),
+                "RESULT scenario=throughput row=%s unit=%s ours=%.0f ours_range=%s", row.name(),
                 row.unit(), ours, range(figures.get(0))));
         if (targets.size() == 1) {
             String name = ThroughputReference.defaultName(this.args);

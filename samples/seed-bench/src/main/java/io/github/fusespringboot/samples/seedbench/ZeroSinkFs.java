@@ -74,7 +74,7 @@ final class ZeroSinkFs extends ManagedFuseStubFS {
             return 0;
         }
         int length = (int) Math.min(size, ZERO_SIZE - offset);
-        // the buffer is libfuse's and reused: clear it (a memset), copy nothing
+        // the buffer is the engine's and reused: clear it (a memset), copy nothing
         buf.setMemory(0, length, (byte) 0);
         return length;
     }

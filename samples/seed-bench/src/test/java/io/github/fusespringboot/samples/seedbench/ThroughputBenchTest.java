@@ -23,10 +23,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @ExtendWith(OutputCaptureExtension.class)
 class ThroughputBenchTest {
 
-    /** The engine this JVM runs with, which every result line names. */
-    private static final String ENGINE = System.getProperty("fuse.engine", "libfuse").isEmpty() ? "libfuse"
-            : System.getProperty("fuse.engine", "libfuse");
-
     private static final String[] TINY = { "--scenario=throughput", "--mib=2", "--small-mib=1", "--stats=40",
             "--repeat=1", "--clients=1,2" };
 
@@ -40,7 +36,7 @@ class ThroughputBenchTest {
         }
         for (String row : new String[] { "read-1MiB-x1", "read-1MiB-x2", "read-4KiB-x1", "read-4KiB-x2", "write-1MiB-x1",
                 "write-1MiB-x2", "write-4KiB-x1", "write-4KiB-x2" }) {
-            assertThat(output.getOut()).containsPattern("RESULT scenario=throughput engine=" + ENGINE + " row=" + row
+            assertThat(output.getOut()).containsPattern("RESULT scenario=throughput row=" + row
                     + " unit=MB/s ours=[1-9]\\d* ours_range=\\d+-\\d+ reference=- reference_range=- ratio=- command=\"\\d x \\[dd ");
         }
         assertThat(output.getOut()).containsPattern("RESULT scenario=throughput .*row=stat-x1 unit=ops/s ours=[1-9]")
@@ -65,7 +61,7 @@ class ThroughputBenchTest {
         assertThat(output.getOut())
             .containsPattern("RUN row=read-1MiB-x1 target=ours run=1 .*\\n.*RUN row=read-1MiB-x1 target=c-test run=1 .*\\n"
                     + ".*RUN row=read-1MiB-x1 target=c-test run=2 .*\\n.*RUN row=read-1MiB-x1 target=ours run=2 ")
-            .containsPattern("RESULT scenario=throughput engine=" + ENGINE + " row=read-1MiB-x1 unit=MB/s ours=\\d+ "
+            .containsPattern("RESULT scenario=throughput row=read-1MiB-x1 unit=MB/s ours=\\d+ "
                     + "ours_range=\\d+-\\d+ c-test=[1-9]\\d* c-test_range=\\d+-\\d+ ratio=\\d+\\.\\d\\d ")
             .containsPattern("RESULT scenario=throughput .*row=stat-x2 unit=ops/s .* ratio=\\d+\\.\\d\\d ")
             .doesNotContain("row=write");
@@ -94,7 +90,7 @@ class ThroughputBenchTest {
                     + ".*RUN row=read-4KiB-x1 target=peer\\.test run=1 .*\\n"
                     + ".*RUN row=read-4KiB-x1 target=peer\\.test run=2 .*\\n"
                     + ".*RUN row=read-4KiB-x1 target=c-test run=2 .*\\n.*RUN row=read-4KiB-x1 target=ours run=2 ")
-            .containsPattern("RESULT scenario=throughput engine=" + ENGINE + " row=read-4KiB-x1 unit=MB/s ours=\\d+ "
+            .containsPattern("RESULT scenario=throughput row=read-4KiB-x1 unit=MB/s ours=\\d+ "
                     + "ours_range=\\d+-\\d+ c-test=[1-9]\\d* c-test_range=\\d+-\\d+ ratio=\\d+\\.\\d\\d "
                     + "peer\\.test=[1-9]\\d* peer\\.test_range=\\d+-\\d+ ratio_peer\\.test=\\d+\\.\\d\\d "
                     + "command=\"1 x \\[dd ")

@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-import io.github.fusespringboot.mount.SessionEngine;
 import io.github.fusespringboot.test.FuseMountTest;
 import io.github.fusespringboot.test.FuseMounts;
 import org.junit.jupiter.api.Test;
@@ -21,9 +20,7 @@ class WatchdogTest {
     void aStuckCycleEndsTheRunWithAThreadDumpKernelStacksAndStatus3(FuseMounts mounts) throws Exception {
         Path root = mounts.directory();
         Path out = Files.createTempFile(root, "watchdog-", ".log");
-        // the child serves on the engine this JVM was given (-Dfuse.engine), an empty value means the default
-        String engine = "-D" + SessionEngine.PROPERTY + "=" + System.getProperty(SessionEngine.PROPERTY, "");
-        Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), engine, "-cp",
+        Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
                 System.getProperty("java.class.path"), WatchdogChild.class.getName(), root.toString())
             .redirectErrorStream(true)
             .redirectOutput(out.toFile())

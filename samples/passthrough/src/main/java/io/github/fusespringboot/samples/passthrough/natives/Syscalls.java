@@ -144,7 +144,7 @@ public final class Syscalls {
         return checked(LIBC.fallocate(fd, mode, offset, length));
     }
 
-    /** {@code lstat(2)} into a {@code struct stat} (the one libfuse hands a getattr). */
+    /** {@code lstat(2)} into a {@code struct stat} (the one the engine hands a getattr). */
     public static int lstat(int dirFd, String path, Pointer stat) {
         return checked(LIBC.fstatat(dirFd, path, stat, AT_SYMLINK_NOFOLLOW));
     }
