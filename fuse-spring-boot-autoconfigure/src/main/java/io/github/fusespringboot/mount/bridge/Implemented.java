@@ -6,6 +6,8 @@ import java.util.HashSet;
 import java.util.Set;
 
 import io.github.fusespringboot.mount.AcceptsUtimeNowAndOmit;
+import io.github.fusespringboot.mount.ManagedFuseStubFS;
+import ru.serce.jnrfuse.struct.FuseFileInfo;
 import ru.serce.jnrfuse.NotImplemented;
 import ru.serce.jnrfuse.struct.Timespec;
 
@@ -28,13 +30,20 @@ final class Implemented {
             listxattr, removexattr, opendir, readdir, releasedir, fsyncdir, init, destroy, access, create,
             fallocate, lock, flock;
 
+    /**
+     * The operations only {@link ManagedFuseStubFS} has (jnr-fuse's {@code FuseFS} lacks them):
+     * {@code rename(String, String, int)}, {@code lseek}, {@code copyFileRange}; false for any other class.
+     */
+    final boolean renameFlags, lseek, copyFileRange;
+
     /** Whether its utimens is marked {@link AcceptsUtimeNowAndOmit} (libfuse's flag_utime_omit_ok). */
     final boolean utimeOmitOk;
 
     private Implemented(Class<?> type) {
         Set<String> missing = new HashSet<>();
         for (Method method : type.getMethods()) {
-            if (method.isAnnotationPresent(NotImplemented.class)) {
+            if (method.isAnnotationPresent(NotImplemented.class) && !(method.getName().equals("rename")
+                    && method.getParameterCount() == 3)) { // rename(a, b) and rename(a, b, flags) apart
                 missing.add(method.getName());
             }
         }
@@ -76,6 +85,20 @@ final class Implemented {
         this.lock = !missing.contains("lock");
         this.flock = !missing.contains("flock");
         this.utimeOmitOk = acceptsUtimeNowAndOmit(type);
+        boolean managed = ManagedFuseStubFS.class.isAssignableFrom(type);
+        this.renameFlags = managed && overridden(type, "rename", String.class, String.class, int.class);
+        this.lseek = managed && overridden(type, "lseek", String.class, long.class, int.class, FuseFileInfo.class);
+        this.copyFileRange = managed && overridden(type, "copyFileRange", String.class, FuseFileInfo.class,
+                long.class, String.class, FuseFileInfo.class, long.class, long.class, int.class);
+    }
+
+    private static boolean overridden(Class<?> type, String name, Class<?>... parameters) {
+        try {
+            return !type.getMethod(name, parameters).isAnnotationPresent(NotImplemented.class);
+        }
+        catch (NoSuchMethodException ex) {
+            return false;
+        }
     }
 
     private static boolean acceptsUtimeNowAndOmit(Class<?> type) {
