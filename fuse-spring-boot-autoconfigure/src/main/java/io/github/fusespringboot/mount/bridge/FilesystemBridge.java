@@ -178,6 +178,21 @@ public final class FilesystemBridge {
                 || opcode == Opcode.LSEEK || opcode == Opcode.COPY_FILE_RANGE;
     }
 
+    /**
+     * Whether this bridge has an answer for this opcode from its filesystem: {@link #handles}, less
+     * LSEEK and COPY_FILE_RANGE when the filesystem does not override them (those the session answers
+     * ENOSYS and counts, as any opcode without an operation).
+     */
+    public boolean answers(int opcode) {
+        if (opcode == Opcode.LSEEK) {
+            return this.implemented.lseek;
+        }
+        if (opcode == Opcode.COPY_FILE_RANGE) {
+            return this.implemented.copyFileRange;
+        }
+        return handles(opcode);
+    }
+
     /** Calls the filesystem's init, once, with a {@code fuse_conn_info} of the negotiated values. */
     public void init(Exchange exchange, InitNegotiation.Outcome outcome, boolean asyncRead) {
         if (!this.initialized.compareAndSet(false, true)) {
