@@ -239,6 +239,14 @@ public final class FilesystemBridge {
      * FLOCK_LOCKS with {@code flock} (lib/fuse.c leaves its lock operations unset without them),
      * WRITEBACK_CACHE with the {@code writeback_cache} option, DO_READDIRPLUS (and READDIRPLUS_AUTO)
      * with {@code readdirplus=yes} ({@code auto}).
+     *
+     * <p>
+     * Never EXPORT_SUPPORT: the kernel asks the filesystem about a file handle (LOOKUP of "." in the
+     * handle's node id) only when it no longer has the inode, and by then it has sent FORGET and the
+     * node table has dropped the node, so {@code open_by_handle_at} would still end in ESTALE. Making
+     * it work means keeping every node for the mount's life (libfuse's {@code remember}/{@code noforget},
+     * memory without bound) and generations unique across mounts (a handle of an earlier mount must not
+     * open another file with the same node id); not cheap, so left off.
      */
     public long optionalFlags() {
         return (this.implemented.lock ? InitFlags.POSIX_LOCKS : 0) | (this.implemented.flock ? InitFlags.FLOCK_LOCKS : 0)
