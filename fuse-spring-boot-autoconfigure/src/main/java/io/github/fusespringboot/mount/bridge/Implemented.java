@@ -7,8 +7,8 @@ import java.util.Set;
 
 import io.github.fusespringboot.mount.AcceptsUtimeNowAndOmit;
 import io.github.fusespringboot.mount.ManagedFuseStubFS;
-import ru.serce.jnrfuse.struct.FuseFileInfo;
 import ru.serce.jnrfuse.NotImplemented;
+import ru.serce.jnrfuse.struct.FuseFileInfo;
 import ru.serce.jnrfuse.struct.Timespec;
 
 /**
@@ -42,8 +42,7 @@ final class Implemented {
     private Implemented(Class<?> type) {
         Set<String> missing = new HashSet<>();
         for (Method method : type.getMethods()) {
-            if (method.isAnnotationPresent(NotImplemented.class) && !(method.getName().equals("rename")
-                    && method.getParameterCount() == 3)) { // rename(a, b) and rename(a, b, flags) apart
+            if (method.isAnnotationPresent(NotImplemented.class)) {
                 missing.add(method.getName());
             }
         }
@@ -86,10 +85,21 @@ final class Implemented {
         this.flock = !missing.contains("flock");
         this.utimeOmitOk = acceptsUtimeNowAndOmit(type);
         boolean managed = ManagedFuseStubFS.class.isAssignableFrom(type);
-        this.renameFlags = managed && overridden(type, "rename", String.class, String.class, int.class);
+        this.renameFlags = managed && declaredBelowManagedFuseStubFS(type, "rename", String.class, String.class,
+                int.class);
         this.lseek = managed && overridden(type, "lseek", String.class, long.class, int.class, FuseFileInfo.class);
         this.copyFileRange = managed && overridden(type, "copyFileRange", String.class, FuseFileInfo.class,
                 long.class, String.class, FuseFileInfo.class, long.class, long.class, int.class);
+    }
+
+    /** For a method ManagedFuseStubFS does not mark {@link NotImplemented} (its name is taken by another). */
+    private static boolean declaredBelowManagedFuseStubFS(Class<?> type, String name, Class<?>... parameters) {
+        try {
+            return type.getMethod(name, parameters).getDeclaringClass() != ManagedFuseStubFS.class;
+        }
+        catch (NoSuchMethodException ex) {
+            return false;
+        }
     }
 
     private static boolean overridden(Class<?> type, String name, Class<?>... parameters) {
