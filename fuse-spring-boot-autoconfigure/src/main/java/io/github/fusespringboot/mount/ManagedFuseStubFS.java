@@ -145,10 +145,11 @@ public abstract class ManagedFuseStubFS implements FuseFS {
 
     /**
      * lseek(2) with {@code SEEK_DATA} (3) or {@code SEEK_HOLE} (4) on an open file (the kernel
-     * answers {@code SEEK_SET}, {@code SEEK_CUR} and {@code SEEK_END} itself, from the size it
-     * caches): the offset of the first byte of data (or of a hole; the end of the file counts as one)
-     * at or after {@code offset}. Return that offset, {@code -ENXIO} when {@code offset} is at or past
-     * the end (or, for SEEK_DATA, no data follows), or another negative errno.
+     * answers {@code SEEK_SET}, {@code SEEK_CUR} and {@code SEEK_END} itself, refreshing the size
+     * with a getattr for SEEK_END): the offset of the first byte of data (or of a hole; the end of
+     * the file counts as one) at or after {@code offset}. Return that offset, {@code -ENXIO} when
+     * {@code offset} is at or past the end (or, for SEEK_DATA, no data follows), or another negative
+     * errno.
      *
      * <p>
      * Not overriding it answers FUSE_LSEEK with ENOSYS, as libfuse does: the kernel then stops asking
@@ -171,7 +172,8 @@ public abstract class ManagedFuseStubFS implements FuseFS {
      * {@code offsetIn} of the first to {@code offsetOut} of the second, without bringing them through
      * the caller (a server-side copy, a reflink). Return the bytes copied (fewer than asked, 0 at the
      * end of the input, as the system call may) or a negative errno. The kernel has written back what
-     * it cached of both ranges before sending it; a copy of more than about 4 GiB arrives in several.
+     * it cached of both ranges before sending it, and asks for at most about 4 GiB at once (the
+     * reply's count has 32 bits; the caller then gets a short count and asks again).
      * {@code flags} is what the caller passed (0 today).
      *
      * <p>
