@@ -12,6 +12,7 @@ import jnr.ffi.types.off_t;
 import jnr.ffi.types.size_t;
 import jnr.ffi.types.u_int32_t;
 import jnr.ffi.types.uid_t;
+import ru.serce.jnrfuse.ErrorCodes;
 import ru.serce.jnrfuse.FuseFS;
 import ru.serce.jnrfuse.FuseFillDir;
 import ru.serce.jnrfuse.NotImplemented;
@@ -115,6 +116,86 @@ public abstract class ManagedFuseStubFS implements FuseFS {
     @Override
     public int rename(String oldpath, String newpath) {
         return 0;
+    }
+
+    /**
+     * renameat2(2) with flags: {@code RENAME_NOREPLACE} (1: fail with {@code -EEXIST} if
+     * {@code newpath} exists), {@code RENAME_EXCHANGE} (2: swap the two names atomically, both must
+     * exist) or {@code RENAME_WHITEOUT} (4). The kernel sends FUSE_RENAME2 only when a caller gave
+     * flags; a plain rename(2) arrives at {@link #rename(String, String)}, unless this method is
+     * overridden: then every rename arrives here, plain ones with flags 0. The kernel has already
+     * checked that both names' directories exist and, for RENAME_NOREPLACE, that it knows of no entry
+     * at {@code newpath}, but the filesystem must check again (it may know more).
+     *
+     * <p>
+     * Return 0 or a negative errno ({@code -EINVAL} for flags the filesystem does not support).
+     * Not overriding it keeps libfuse2's answer: {@code -EINVAL} for any flags, which renameat2(2)
+     * callers take as "not supported". The default implementation passes flags 0 to
+     * {@link #rename(String, String)} and answers {@code -EINVAL} otherwise. Only the protocol engine
+     * calls it.
+     * @param oldpath the entry to move
+     * @param newpath where it goes (with RENAME_EXCHANGE: the entry it swaps with)
+     * @param flags the RENAME_* flags
+     * @return 0 or a negative errno
+     */
+    // not @NotImplemented: engines read that mark by method name, so it would mark rename(a, b) too;
+    // the bridge tells this one overridden by the class declaring it
+    public int rename(String oldpath, String newpath, int flags) {
+        return (flags == 0) ? rename(oldpath, newpath) : -ErrorCodes.EINVAL();
+    }
+
+    /**
+     * lseek(2) with {@code SEEK_DATA} (3) or {@code SEEK_HOLE} (4) on an open file (the kernel
+     * answers {@code SEEK_SET}, {@code SEEK_CUR} and {@code SEEK_END} itself, refreshing the size
+     * with a getattr for SEEK_END): the offset of the first byte of data (or of a hole; the end of
+     * the file counts as one) at or after {@code offset}. Return that offset, {@code -ENXIO} when
+     * {@code offset} is at or past the end (or, for SEEK_DATA, no data follows), or another negative
+     * errno.
+     *
+     * <p>
+     * Not overriding it answers FUSE_LSEEK with ENOSYS, as libfuse does: the kernel then stops asking
+     * for the mount and answers on its own, as if the whole file were data (SEEK_DATA returns
+     * {@code offset}, SEEK_HOLE the file's size). The default implementation answers {@code -ENOSYS}
+     * the same way. Only the protocol engine calls it.
+     * @param path the file's path (the one it had when opened, if it was unlinked since)
+     * @param offset where to start looking
+     * @param whence SEEK_DATA or SEEK_HOLE
+     * @param fi the open file ({@code fh} as open or create set it)
+     * @return the offset found, or a negative errno
+     */
+    @NotImplemented
+    public long lseek(String path, @off_t long offset, int whence, FuseFileInfo fi) {
+        return -ErrorCodes.ENOSYS();
+    }
+
+    /**
+     * copy_file_range(2) between two open files of this mount: copy up to {@code size} bytes from
+     * {@code offsetIn} of the first to {@code offsetOut} of the second, without bringing them through
+     * the caller (a server-side copy, a reflink). Return the bytes copied (fewer than asked, 0 at the
+     * end of the input, as the system call may) or a negative errno. The kernel has written back what
+     * it cached of both ranges before sending it, and asks for at most about 4 GiB at once (the
+     * reply's count has 32 bits; the caller then gets a short count and asks again).
+     * {@code flags} is what the caller passed (0 today).
+     *
+     * <p>
+     * Not overriding it answers FUSE_COPY_FILE_RANGE with ENOSYS, as libfuse does: the kernel then
+     * stops asking for the mount and copies by reading and writing through the mount itself, so
+     * copy_file_range(2) still works. The default implementation answers {@code -ENOSYS} the same way.
+     * Only the protocol engine calls it.
+     * @param pathIn the path of the file copied from
+     * @param fiIn that open file
+     * @param offsetIn where to start reading
+     * @param pathOut the path of the file copied to
+     * @param fiOut that open file
+     * @param offsetOut where to start writing
+     * @param size how many bytes at most
+     * @param flags the caller's flags
+     * @return the bytes copied, or a negative errno
+     */
+    @NotImplemented
+    public long copyFileRange(String pathIn, FuseFileInfo fiIn, @off_t long offsetIn, String pathOut,
+            FuseFileInfo fiOut, @off_t long offsetOut, @size_t long size, int flags) {
+        return -ErrorCodes.ENOSYS();
     }
 
     @NotImplemented

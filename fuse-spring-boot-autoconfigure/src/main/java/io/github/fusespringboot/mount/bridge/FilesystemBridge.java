@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.github.fusespringboot.mount.ManagedFuseStubFS;
 import io.github.fusespringboot.mount.natives.Errno;
 import io.github.fusespringboot.mount.natives.SessionCallbacks;
 import io.github.fusespringboot.mount.protocol.Attr;
@@ -54,6 +55,8 @@ public final class FilesystemBridge {
 
     private final FileOperations files;
 
+    private final RangeOperations ranges;
+
     final LockOperations locks;
 
     private final AtomicBoolean initialized = new AtomicBoolean();
@@ -68,6 +71,7 @@ public final class FilesystemBridge {
         this.namespace = new NamespaceOperations(this);
         this.files = new FileOperations(this);
         this.locks = new LockOperations(this);
+        this.ranges = new RangeOperations(this);
         StubContext.install(filesystem); // jnr-fuse's own getContext() would ask libfuse2
     }
 
@@ -152,12 +156,14 @@ public final class FilesystemBridge {
             case Opcode.GETLK -> this.locks.getlk(ex, node);
             case Opcode.SETLK -> this.locks.setlk(ex, node, false);
             case Opcode.SETLKW -> this.locks.setlk(ex, node, true);
+            case Opcode.LSEEK -> this.ranges.lseek(ex, node);
+            case Opcode.COPY_FILE_RANGE -> this.ranges.copyFileRange(ex, node);
             case Opcode.INTERRUPT -> interrupt(ex);
             case Opcode.DESTROY -> {
                 destroy();
                 yield 0;
             }
-            // LSEEK and everything else: jnr-fuse has no such operation, libfuse2 answers ENOSYS
+            // everything else: jnr-fuse has no such operation, libfuse2 answers ENOSYS
             default -> -Errno.ENOSYS;
         };
     }
@@ -168,7 +174,23 @@ public final class FilesystemBridge {
                 && opcode != Opcode.INIT) || opcode == Opcode.ACCESS || opcode == Opcode.CREATE
                 || opcode == Opcode.INTERRUPT || opcode == Opcode.DESTROY || opcode == Opcode.BATCH_FORGET
                 || opcode == Opcode.FALLOCATE || opcode == Opcode.RENAME2 || opcode == Opcode.GETLK
-                || opcode == Opcode.SETLK || opcode == Opcode.SETLKW || opcode == Opcode.READDIRPLUS;
+                || opcode == Opcode.SETLK || opcode == Opcode.SETLKW || opcode == Opcode.READDIRPLUS
+                || opcode == Opcode.LSEEK || opcode == Opcode.COPY_FILE_RANGE;
+    }
+
+    /**
+     * Whether this bridge has an answer for this opcode from its filesystem: {@link #handles}, less
+     * LSEEK and COPY_FILE_RANGE when the filesystem does not override them (those the session answers
+     * ENOSYS and counts, as any opcode without an operation).
+     */
+    public boolean answers(int opcode) {
+        if (opcode == Opcode.LSEEK) {
+            return this.implemented.lseek;
+        }
+        if (opcode == Opcode.COPY_FILE_RANGE) {
+            return this.implemented.copyFileRange;
+        }
+        return handles(opcode);
     }
 
     /** Calls the filesystem's init, once, with a {@code fuse_conn_info} of the negotiated values. */
@@ -217,6 +239,14 @@ public final class FilesystemBridge {
      * FLOCK_LOCKS with {@code flock} (lib/fuse.c leaves its lock operations unset without them),
      * WRITEBACK_CACHE with the {@code writeback_cache} option, DO_READDIRPLUS (and READDIRPLUS_AUTO)
      * with {@code readdirplus=yes} ({@code auto}).
+     *
+     * <p>
+     * Never EXPORT_SUPPORT: the kernel asks the filesystem about a file handle (LOOKUP of "." in the
+     * handle's node id) only when it no longer has the inode, and by then it has sent FORGET and the
+     * node table has dropped the node, so {@code open_by_handle_at} would still end in ESTALE. Making
+     * it work means keeping every node for the mount's life (libfuse's {@code remember}/{@code noforget},
+     * memory without bound) and generations unique across mounts (a handle of an earlier mount must not
+     * open another file with the same node id); not cheap, so left off.
      */
     public long optionalFlags() {
         return (this.implemented.lock ? InitFlags.POSIX_LOCKS : 0) | (this.implemented.flock ? InitFlags.FLOCK_LOCKS : 0)
@@ -273,7 +303,7 @@ public final class FilesystemBridge {
      * open handles keep working; the last release unlinks it. Returns 0 or a negative errno.
      */
     int hide(Exchange ex, long parent, String name, String path) {
-        if (!this.implemented.rename) {
+        if (!this.implemented.rename && !this.implemented.renameFlags) {
             return -Errno.EBUSY;
         }
         long id = this.nodes.idOf(parent, name);
@@ -285,7 +315,7 @@ public final class FilesystemBridge {
                 return -Errno.ENOENT;
             }
             if (attributes(ex, hiddenPath, 0, null) != 0) { // the name is free
-                int result = call("rename", path, (fs) -> fs.rename(path, hiddenPath));
+                int result = rename(path, hiddenPath, 0);
                 if (result == 0) {
                     this.nodes.hidden(parent, name, hiddenName);
                 }
@@ -293,6 +323,17 @@ public final class FilesystemBridge {
             }
         }
         return -Errno.EBUSY;
+    }
+
+    /**
+     * The filesystem's rename: {@code ManagedFuseStubFS.rename(from, to, flags)} when it overrides
+     * that, else jnr-fuse's {@code rename(from, to)} (which the caller only uses for flags 0).
+     */
+    int rename(String from, String to, int flags) {
+        if (this.implemented.renameFlags) {
+            return call("rename", from, (fs) -> ((ManagedFuseStubFS) fs).rename(from, to, flags));
+        }
+        return call("rename", from, (fs) -> fs.rename(from, to));
     }
 
     /** After the last release of a hidden node: unlink it for good. */

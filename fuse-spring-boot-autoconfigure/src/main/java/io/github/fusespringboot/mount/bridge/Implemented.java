@@ -6,7 +6,9 @@ import java.util.HashSet;
 import java.util.Set;
 
 import io.github.fusespringboot.mount.AcceptsUtimeNowAndOmit;
+import io.github.fusespringboot.mount.ManagedFuseStubFS;
 import ru.serce.jnrfuse.NotImplemented;
+import ru.serce.jnrfuse.struct.FuseFileInfo;
 import ru.serce.jnrfuse.struct.Timespec;
 
 /**
@@ -27,6 +29,12 @@ final class Implemented {
             truncate, ftruncate, utimens, open, read, write, statfs, flush, release, fsync, setxattr, getxattr,
             listxattr, removexattr, opendir, readdir, releasedir, fsyncdir, init, destroy, access, create,
             fallocate, lock, flock;
+
+    /**
+     * The operations only {@link ManagedFuseStubFS} has (jnr-fuse's {@code FuseFS} lacks them):
+     * {@code rename(String, String, int)}, {@code lseek}, {@code copyFileRange}; false for any other class.
+     */
+    final boolean renameFlags, lseek, copyFileRange;
 
     /** Whether its utimens is marked {@link AcceptsUtimeNowAndOmit} (libfuse's flag_utime_omit_ok). */
     final boolean utimeOmitOk;
@@ -76,6 +84,31 @@ final class Implemented {
         this.lock = !missing.contains("lock");
         this.flock = !missing.contains("flock");
         this.utimeOmitOk = acceptsUtimeNowAndOmit(type);
+        boolean managed = ManagedFuseStubFS.class.isAssignableFrom(type);
+        this.renameFlags = managed && declaredBelowManagedFuseStubFS(type, "rename", String.class, String.class,
+                int.class);
+        this.lseek = managed && overridden(type, "lseek", String.class, long.class, int.class, FuseFileInfo.class);
+        this.copyFileRange = managed && overridden(type, "copyFileRange", String.class, FuseFileInfo.class,
+                long.class, String.class, FuseFileInfo.class, long.class, long.class, int.class);
+    }
+
+    /** For a method ManagedFuseStubFS does not mark {@link NotImplemented} (its name is taken by another). */
+    private static boolean declaredBelowManagedFuseStubFS(Class<?> type, String name, Class<?>... parameters) {
+        try {
+            return type.getMethod(name, parameters).getDeclaringClass() != ManagedFuseStubFS.class;
+        }
+        catch (NoSuchMethodException ex) {
+            return false;
+        }
+    }
+
+    private static boolean overridden(Class<?> type, String name, Class<?>... parameters) {
+        try {
+            return !type.getMethod(name, parameters).isAnnotationPresent(NotImplemented.class);
+        }
+        catch (NoSuchMethodException ex) {
+            return false;
+        }
     }
 
     private static boolean acceptsUtimeNowAndOmit(Class<?> type) {

@@ -38,6 +38,11 @@ final class NamespaceOperations {
 
     private static final int FUSE_GETATTR_FH = 1;
 
+    /** renameat2(2) flags (linux/fs.h). */
+    private static final int RENAME_NOREPLACE = 1;
+
+    private static final int RENAME_EXCHANGE = 1 << 1;
+
     private static final int S_IFMT = 0170000;
 
     private static final int S_IFREG = 0100000;
@@ -287,10 +292,17 @@ final class NamespaceOperations {
         return (result > 0) ? -Errno.EIO : result;
     }
 
-    /** RENAME and RENAME2; jnr-fuse's rename takes no flags, so RENAME2 with flags is EINVAL (as libfuse2). */
+    /**
+     * RENAME and RENAME2. Flags reach only a {@code ManagedFuseStubFS} that overrides
+     * {@code rename(from, to, flags)}; for any other filesystem RENAME2 with flags is EINVAL (as
+     * libfuse2, whose rename has no flags). RENAME_EXCHANGE swaps the two names' nodes; with
+     * RENAME_NOREPLACE (or EXCHANGE) nothing is replaced, so no open target is hidden.
+     */
     int rename(Exchange ex, long parent, boolean rename2) {
         Requests.Rename request = Requests.Rename.decode(ex.body, rename2);
-        if (request.flags() != 0) {
+        int flags = request.flags();
+        Implemented has = this.bridge.implemented;
+        if (flags != 0 && !has.renameFlags) {
             return -Errno.EINVAL;
         }
         String from = this.bridge.nodes.childPath(parent, request.oldName());
@@ -298,17 +310,22 @@ final class NamespaceOperations {
         if (from == null || to == null) {
             return -Errno.ENOENT;
         }
-        if (!this.bridge.implemented.rename) {
+        if (!has.rename && !has.renameFlags) {
             return -Errno.ENOSYS;
         }
-        if (!this.bridge.options.hardRemove() && this.bridge.nodes.isOpen(request.newDir(), request.newName())) {
+        boolean replaces = (flags & (RENAME_NOREPLACE | RENAME_EXCHANGE)) == 0;
+        if (replaces && !this.bridge.options.hardRemove()
+                && this.bridge.nodes.isOpen(request.newDir(), request.newName())) {
             int hidden = this.bridge.hide(ex, request.newDir(), request.newName(), to);
             if (hidden != 0) {
                 return hidden;
             }
         }
-        int result = this.bridge.call("rename", from, (fs) -> fs.rename(from, to));
-        if (result == 0) {
+        int result = this.bridge.rename(from, to, flags);
+        if (result == 0 && (flags & RENAME_EXCHANGE) != 0) {
+            this.bridge.nodes.exchanged(parent, request.oldName(), request.newDir(), request.newName());
+        }
+        else if (result == 0) {
             this.bridge.nodes.renamed(parent, request.oldName(), request.newDir(), request.newName());
         }
         return (result > 0) ? -Errno.EIO : result;

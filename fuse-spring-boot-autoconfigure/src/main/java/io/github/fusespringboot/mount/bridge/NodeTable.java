@@ -182,6 +182,28 @@ final class NodeTable {
         }
     }
 
+    /** RENAME_EXCHANGE succeeded: the two names swap their nodes (either may be unknown to the table). */
+    synchronized void exchanged(long parentA, String nameA, long parentB, String nameB) {
+        Node a = this.byName.remove(new Key(parentA, nameA));
+        Node b = this.byName.remove(new Key(parentB, nameB));
+        Node dirA = this.byId.get(parentA);
+        Node dirB = this.byId.get(parentB);
+        if (a != null) {
+            a.parent = dirB;
+            a.name = (dirB != null) ? nameB : null;
+            if (dirB != null) {
+                this.byName.put(new Key(parentB, nameB), a);
+            }
+        }
+        if (b != null) {
+            b.parent = dirA;
+            b.name = (dirA != null) ? nameA : null;
+            if (dirA != null) {
+                this.byName.put(new Key(parentA, nameA), b);
+            }
+        }
+    }
+
     /** A file handle on node {@code id} was opened. */
     synchronized void opened(long id) {
         Node node = this.byId.get(id);

@@ -293,4 +293,21 @@ public final class Requests {
         }
     }
 
+    /**
+     * {@code fuse_copy_file_range_in}: from {@code fhIn} of the request's node at {@code offsetIn} to
+     * {@code fhOut} of node {@code nodeIdOut} at {@code offsetOut}, {@code length} bytes.
+     */
+    public record CopyFileRange(long fhIn, long offsetIn, long nodeIdOut, long fhOut, long offsetOut, long length,
+            long flags) {
+        public static CopyFileRange decode(Body body) {
+            long fhIn = body.u64();
+            long offsetIn = body.u64();
+            long nodeIdOut = body.u64();
+            long fhOut = body.u64();
+            long offsetOut = body.u64();
+            long length = body.u64();
+            return new CopyFileRange(fhIn, offsetIn, nodeIdOut, fhOut, offsetOut, length, body.u64());
+        }
+    }
+
 }

@@ -219,7 +219,7 @@ public final class ProtocolSession implements ServingSession {
         if (this.negotiated == null) {
             return Opcode.isNoReply(opcode) ? FilesystemBridge.NO_REPLY : -Errno.EIO; // as libfuse before INIT
         }
-        if (!FilesystemBridge.handles(opcode)) {
+        if (!this.bridge.answers(opcode)) {
             this.unimplemented.incrementAndGet(Math.min(Math.max(opcode, 0), 63));
             return -Errno.ENOSYS; // what libfuse answers an opcode it does not know
         }

@@ -63,6 +63,27 @@ class NodeTableTest {
     }
 
     @Test
+    void anExchangeSwapsTheNodesOfTheTwoNamesAcrossDirectories() {
+        NodeTable.Node dir = this.nodes.lookedUp(NodeTable.ROOT_ID, "d");
+        NodeTable.Node a = this.nodes.lookedUp(NodeTable.ROOT_ID, "a");
+        NodeTable.Node b = this.nodes.lookedUp(dir.id, "b");
+        this.nodes.exchanged(NodeTable.ROOT_ID, "a", dir.id, "b");
+        assertThat(this.nodes.path(a.id)).isEqualTo("/d/b");
+        assertThat(this.nodes.path(b.id)).isEqualTo("/a");
+        assertThat(this.nodes.idOf(NodeTable.ROOT_ID, "a")).isEqualTo(b.id);
+        assertThat(this.nodes.idOf(dir.id, "b")).isEqualTo(a.id);
+        assertThat(this.nodes.lookedUp(NodeTable.ROOT_ID, "a")).as("a lookup finds the swapped node").isSameAs(b);
+    }
+
+    @Test
+    void anExchangeWithANameTheTableDoesNotKnowMovesTheKnownOne() {
+        NodeTable.Node a = this.nodes.lookedUp(NodeTable.ROOT_ID, "a");
+        this.nodes.exchanged(NodeTable.ROOT_ID, "a", NodeTable.ROOT_ID, "unknown");
+        assertThat(this.nodes.path(a.id)).isEqualTo("/unknown");
+        assertThat(this.nodes.idOf(NodeTable.ROOT_ID, "a")).isZero();
+    }
+
+    @Test
     void theRootIsNeverForgotten() {
         this.nodes.forget(NodeTable.ROOT_ID, 1000);
         assertThat(this.nodes.path(NodeTable.ROOT_ID)).isEqualTo("/");

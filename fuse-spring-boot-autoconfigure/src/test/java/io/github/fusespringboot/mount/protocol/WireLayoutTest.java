@@ -190,6 +190,42 @@ class WireLayoutTest {
     }
 
     @Test
+    void decodesAnLseekAndEncodesTheOffsetFound() {
+        ByteBuffer in = buffer(24);
+        in.putLong(0, 0x1234L).putLong(8, 4096).putInt(16, 4); // SEEK_HOLE
+        Requests.Lseek lseek = Requests.Lseek.decode(new Body().reset(in, 0, 24)); // sizeof(struct fuse_lseek_in)
+        assertThat(lseek).isEqualTo(new Requests.Lseek(0x1234L, 4096, 4));
+        assertThatExceptionOfType(MalformedRequestException.class)
+            .isThrownBy(() -> Requests.Lseek.decode(new Body().reset(in, 0, 20)));
+        ByteBuffer out = buffer(Replies.LSEEK_OUT_SIZE);
+        assertThat(Replies.lseek(out, 0, 1L << 33)).isEqualTo(8); // sizeof(struct fuse_lseek_out)
+        assertThat(out.getLong(0)).isEqualTo(1L << 33);
+    }
+
+    @Test
+    void decodesACopyFileRangeAndEncodesTheBytesCopiedAsAWriteOut() {
+        ByteBuffer in = buffer(56);
+        in.putLong(0, 11).putLong(8, 100).putLong(16, 42).putLong(24, 12).putLong(32, 200).putLong(40, 0xFFFFF000L)
+            .putLong(48, 0);
+        Requests.CopyFileRange copy = Requests.CopyFileRange.decode(new Body().reset(in, 0, 56)); // sizeof(struct fuse_copy_file_range_in)
+        assertThat(copy).isEqualTo(new Requests.CopyFileRange(11, 100, 42, 12, 200, 0xFFFFF000L, 0));
+        assertThatExceptionOfType(MalformedRequestException.class)
+            .isThrownBy(() -> Requests.CopyFileRange.decode(new Body().reset(in, 0, 48)));
+        ByteBuffer out = buffer(Replies.WRITE_OUT_SIZE).putInt(4, -1);
+        assertThat(Replies.write(out, 0, (int) 0xFFFFF000L)).isEqualTo(8); // sizeof(struct fuse_write_out)
+        assertThat(Integer.toUnsignedLong(out.getInt(0))).isEqualTo(0xFFFFF000L);
+        assertThat(out.getInt(4)).as("padding").isZero();
+    }
+
+    @Test
+    void decodesRename2WithItsFlags() {
+        ByteBuffer in = buffer(32);
+        in.putLong(0, 9).putInt(8, 2).put(16, (byte) 'a').put(18, (byte) 'b'); // fuse_rename2_in + "a\0b\0"
+        Requests.Rename rename = Requests.Rename.decode(new Body().reset(in, 0, 20), true);
+        assertThat(rename).isEqualTo(new Requests.Rename(9, 2, "a", "b"));
+    }
+
+    @Test
     void namesFlagsForLogsAndTheEndpoint() {
         assertThat(InitFlags.names(InitFlags.ASYNC_READ | InitFlags.MAX_PAGES | InitFlags.SECURITY_CTX))
             .containsExactly("ASYNC_READ", "MAX_PAGES", "SECURITY_CTX");

@@ -43,6 +43,19 @@ public enum Capability {
     /** truncate(2) and ftruncate(2) up and down, O_TRUNC, sparse holes reading as zeros. */
     TRUNCATE("truncate", CREATE_WRITE),
 
+    /**
+     * lseek(2) with SEEK_DATA and SEEK_HOLE on a sparse file: what it reports as data holds what was
+     * written and what it reports as holes reads as zeros. The kernel's own answer for a FUSE
+     * filesystem without lseek (the whole file is data, the only hole at its end) passes too.
+     */
+    SEEK_HOLES("SEEK_DATA and SEEK_HOLE", CREATE_WRITE),
+
+    /**
+     * copy_file_range(2) between files and within one: the bytes arrive (a FUSE filesystem without
+     * the operation gets the kernel's copy through read and write, which passes too).
+     */
+    COPY_FILE_RANGE("copy_file_range", CREATE_WRITE),
+
     /** Files larger than 4 GiB, written sparsely at a 5 GiB offset. */
     LARGE_FILES("large files (> 4 GiB, sparse)", CREATE_WRITE),
 

@@ -10,8 +10,8 @@ final class Catalogue {
 
     private static final List<Check> ALL = Stream
         .of(ReadOnlyChecks.checks(), CreateWriteChecks.checks(), DirectoryChecks.checks(), RenameChecks.checks(),
-                LinkChecks.checks(), AttributeChecks.checks(), SizeChecks.checks(), DataChecks.checks(),
-                XattrChecks.checks(), SpecialFileChecks.checks(), BigDirectoryChecks.checks(),
+                LinkChecks.checks(), AttributeChecks.checks(), SizeChecks.checks(), RangeChecks.checks(),
+                DataChecks.checks(), XattrChecks.checks(), SpecialFileChecks.checks(), BigDirectoryChecks.checks(),
                 MultiUserChecks.checks())
         .flatMap(List::stream)
         .toList();

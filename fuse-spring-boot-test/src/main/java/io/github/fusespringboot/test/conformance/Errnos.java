@@ -8,6 +8,8 @@ final class Errnos {
 
     static final int ENOENT = 2;
 
+    static final int ENXIO = 6;
+
     static final int EBADF = 9;
 
     static final int EACCES = 13;

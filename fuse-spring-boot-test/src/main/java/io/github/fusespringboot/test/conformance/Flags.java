@@ -33,7 +33,13 @@ final class Flags {
 
     static final int SEEK_SET = 0;
 
+    static final int SEEK_CUR = 1;
+
     static final int SEEK_END = 2;
+
+    static final int SEEK_DATA = 3;
+
+    static final int SEEK_HOLE = 4;
 
     static final int RENAME_NOREPLACE = 1;
 
@@ -89,6 +95,17 @@ final class Flags {
     /** A mode in octal, as C writes it: {@code "0644"}. */
     static String mode(int mode) {
         return String.format("0%o", mode);
+    }
+
+    static String whence(int whence) {
+        return switch (whence) {
+            case SEEK_SET -> "SEEK_SET";
+            case SEEK_CUR -> "SEEK_CUR";
+            case SEEK_END -> "SEEK_END";
+            case SEEK_DATA -> "SEEK_DATA";
+            case SEEK_HOLE -> "SEEK_HOLE";
+            default -> Integer.toString(whence);
+        };
     }
 
     static String rename(int flags) {

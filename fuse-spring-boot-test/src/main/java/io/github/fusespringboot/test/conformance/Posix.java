@@ -55,8 +55,13 @@ final class Posix {
     }
 
     static Call<Long> lseek(int fd, long offset, int whence) {
-        return number("lseek(" + fd + ", " + offset + ", " + ((whence == Flags.SEEK_END) ? "SEEK_END" : "SEEK_SET")
-                + ")", Syscalls.lseek(fd, offset, whence));
+        return number("lseek(" + fd + ", " + offset + ", " + Flags.whence(whence) + ")",
+                Syscalls.lseek(fd, offset, whence));
+    }
+
+    static Call<Long> copyFileRange(int fdIn, long offsetIn, int fdOut, long offsetOut, long length) {
+        return number("copy_file_range(" + fdIn + ", &" + offsetIn + ", " + fdOut + ", &" + offsetOut + ", " + length
+                + ", 0)", Syscalls.copyFileRange(fdIn, offsetIn, fdOut, offsetOut, length));
     }
 
     static Call<FileStatus> stat(String path) {

@@ -32,6 +32,10 @@ public interface KitLibC {
 
     long lseek(int fd, long offset, int whence);
 
+    @ssize_t
+    long copy_file_range(int fdIn, @In @Out long[] offsetIn, int fdOut, @In @Out long[] offsetOut,
+            @size_t long length, int flags);
+
     int statx(int dirFd, String path, int flags, int mask, Pointer buffer);
 
     int mkdir(String path, int mode);

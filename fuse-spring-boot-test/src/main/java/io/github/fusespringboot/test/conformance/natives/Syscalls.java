@@ -101,6 +101,12 @@ public final class Syscalls {
         return outcome(libc().lseek(fd, offset, whence));
     }
 
+    /** {@code copy_file_range(2)} with explicit offsets (the descriptors' own offsets stay), flags 0. */
+    public static Outcome copyFileRange(int fdIn, long offsetIn, int fdOut, long offsetOut, long length) {
+        return outcome(libc().copy_file_range(fdIn, new long[] { offsetIn }, fdOut, new long[] { offsetOut }, length,
+                0));
+    }
+
     /** {@code statx(2)} of a path; {@code follow} false is {@code lstat}. Always asks the filesystem afresh. */
     public static Valued<FileStatus> stat(String path, boolean follow) {
         return statAt(AT_FDCWD, path, follow ? 0 : AT_SYMLINK_NOFOLLOW);

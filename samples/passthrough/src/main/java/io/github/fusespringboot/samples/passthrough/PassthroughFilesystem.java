@@ -258,10 +258,20 @@ public class PassthroughFilesystem extends ManagedFuseStubFS implements AutoClos
         return Syscalls.unlink(this.rootFd, backing(path));
     }
 
-    /** rename(2): replaces an existing target atomically (libfuse2 passes no RENAME_* flags). */
+    /** rename(2): replaces an existing target atomically. */
     @Override
     public int rename(String oldpath, String newpath) {
         return Syscalls.rename(this.rootFd, backing(oldpath), backing(newpath));
+    }
+
+    /**
+     * renameat2(2) with the caller's flags (RENAME_NOREPLACE, RENAME_EXCHANGE, RENAME_WHITEOUT): the
+     * backing filesystem decides what it supports. Plain renames (flags 0) arrive here too.
+     */
+    @Override
+    public int rename(String oldpath, String newpath, int flags) {
+        return (flags == 0) ? rename(oldpath, newpath)
+                : Syscalls.rename(this.rootFd, backing(oldpath), backing(newpath), flags);
     }
 
     /** A hard link is a new name, not a new file: it keeps its owner. */
@@ -413,6 +423,19 @@ public class PassthroughFilesystem extends ManagedFuseStubFS implements AutoClos
     @Override
     public int fallocate(String path, int mode, long off, long length, FuseFileInfo fi) {
         return Syscalls.fallocate(fd(fi), mode, off, length);
+    }
+
+    /** SEEK_DATA and SEEK_HOLE: lseek(2) of the backing file, so its holes show through the mount. */
+    @Override
+    public long lseek(String path, long offset, int whence, FuseFileInfo fi) {
+        return Syscalls.lseek(fd(fi), offset, whence);
+    }
+
+    /** copy_file_range(2) between the backing files: the backing filesystem may share blocks instead of copying. */
+    @Override
+    public long copyFileRange(String pathIn, FuseFileInfo fiIn, long offsetIn, String pathOut, FuseFileInfo fiOut,
+            long offsetOut, long size, int flags) {
+        return Syscalls.copyFileRange(fd(fiIn), offsetIn, fd(fiOut), offsetOut, size, flags);
     }
 
     /** Called on every close(2) of a descriptor: reports what closing the backing file would. */

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import io.github.fusespringboot.mount.FuseMount;
 import io.github.fusespringboot.test.FuseMountTest;
 import io.github.fusespringboot.test.FuseMounts;
 import io.github.fusespringboot.test.conformance.Capability;
@@ -17,9 +18,10 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * {@link PassthroughFilesystem} is the project's reference filesystem: every check of the kit passes on
- * it (but the renameat2 flags, which the engine cannot pass on), mounted as {@code application.yml}
- * mounts it (multithreaded, no kernel caching, {@code use_ino}), and with {@code allow_other} (which
- * brings {@code default_permissions}) for the other-user checks.
+ * it, mounted as {@code application.yml} mounts it (multithreaded, no kernel caching, {@code use_ino}),
+ * and with {@code allow_other} (which brings {@code default_permissions}) for the other-user checks.
+ * The renameat2 flags are checked where the kernel sends them to the filesystem: FUSE protocol 7.23
+ * and later (the protocol engine; libfuse2 speaks 7.19, and the kernel answers EINVAL itself).
  */
 @FuseMountTest
 class PassthroughConformanceTests {
@@ -31,28 +33,31 @@ class PassthroughConformanceTests {
     @TestFactory
     Stream<DynamicNode> passesEveryCheckButTheOtherUsersOnesWithTheDefaultOptions(FuseMounts mounts)
             throws IOException {
-        // without allow_other the kernel lets no other user in, so MULTI_USER cannot be checked.
-        // RENAME_FLAGS is an engine limit, not the sample's: libfuse2 speaks FUSE protocol 7.19 and the
-        // kernel sends renameat2's flags only from 7.23 (answering EINVAL itself); the protocol engine
-        // (7.38) receives them, but jnr-fuse's rename(from, to) has no flags parameter to pass them
-        // on, so it answers EINVAL too
-        return FuseConformance.at(mount(mounts))
+        // without allow_other the kernel lets no other user in, so MULTI_USER cannot be checked
+        FuseMount mount = mount(mounts);
+        return FuseConformance.at(mount.mountPoint())
             .supportingAll()
-            .without(Capability.MULTI_USER, Capability.RENAME_FLAGS)
+            .without(withoutRenameFlags(mount, Capability.MULTI_USER))
             .tests();
     }
 
     @TestFactory
     Stream<DynamicNode> passesEveryCheckWithAllowOther(FuseMounts mounts) throws IOException {
-        // RENAME_FLAGS: the engine limit above
-        return FuseConformance.at(mount(mounts, "allow_other"))
-            .supportingAll()
-            .without(Capability.RENAME_FLAGS)
-            .tests();
+        FuseMount mount = mount(mounts, "allow_other");
+        return FuseConformance.at(mount.mountPoint()).supportingAll().without(withoutRenameFlags(mount)).tests();
+    }
+
+    /** {@code left out}, and RENAME_FLAGS when the kernel speaks a protocol before 7.23 (it then refuses the flags itself). */
+    private static Capability[] withoutRenameFlags(FuseMount mount, Capability... leftOut) {
+        List<Capability> without = new ArrayList<>(List.of(leftOut));
+        if (mount.negotiated().map((protocol) -> protocol.minor() < 23).orElse(true)) {
+            without.add(Capability.RENAME_FLAGS);
+        }
+        return without.toArray(Capability[]::new);
     }
 
     /** Mounts the sample as application.yml does, plus {@code options}, on a shallow backing directory. */
-    private static Path mount(FuseMounts mounts, String... options) throws IOException {
+    private static FuseMount mount(FuseMounts mounts, String... options) throws IOException {
         Path backing = Files.createDirectories(mounts.directory().resolve("b"));
         List<String> all = new ArrayList<>(SAMPLE_OPTIONS);
         all.addAll(List.of(options));
@@ -60,7 +65,7 @@ class PassthroughConformanceTests {
             .options(all)
             .multithreaded(true)
             .maxThreads(10)
-            .build()).mountPoint();
+            .build());
     }
 
 }

@@ -3,6 +3,7 @@ package io.github.fusespringboot.samples.passthrough.natives;
 
 import jnr.ffi.Pointer;
 import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
 import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
 
@@ -36,6 +37,12 @@ public interface LibC {
 
     int fallocate(int fd, int mode, long offset, long length);
 
+    long lseek(int fd, long offset, int whence);
+
+    @ssize_t
+    long copy_file_range(int fdIn, @In @Out long[] offsetIn, int fdOut, @In @Out long[] offsetOut, @size_t long length,
+            int flags);
+
     // glibc 2.33 and later export fstatat, fstat and mknodat as functions (before, only __fxstatat etc.)
     int fstatat(int dirFd, String path, Pointer stat, int flags);
 
@@ -50,6 +57,8 @@ public interface LibC {
     int unlinkat(int dirFd, String path, int flags);
 
     int renameat(int fromDirFd, String from, int toDirFd, String to);
+
+    int renameat2(int fromDirFd, String from, int toDirFd, String to, int flags);
 
     int linkat(int fromDirFd, String from, int toDirFd, String to, int flags);
 

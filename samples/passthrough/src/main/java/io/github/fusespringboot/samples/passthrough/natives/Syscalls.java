@@ -144,6 +144,20 @@ public final class Syscalls {
         return checked(LIBC.fallocate(fd, mode, offset, length));
     }
 
+    /** {@code lseek(2)} of the descriptor (SEEK_DATA, SEEK_HOLE, ...): the new offset, or -errno. */
+    public static long lseek(int fd, long offset, int whence) {
+        return checked(LIBC.lseek(fd, offset, whence));
+    }
+
+    /**
+     * {@code copy_file_range(2)} from {@code offsetIn} of one descriptor to {@code offsetOut} of
+     * another (the descriptors' own offsets stay): the bytes copied, or -errno.
+     */
+    public static long copyFileRange(int fdIn, long offsetIn, int fdOut, long offsetOut, long length, int flags) {
+        return checked(LIBC.copy_file_range(fdIn, new long[] { offsetIn }, fdOut, new long[] { offsetOut }, length,
+                flags));
+    }
+
     /** {@code lstat(2)} into a {@code struct stat} (the one the engine hands a getattr). */
     public static int lstat(int dirFd, String path, Pointer stat) {
         return checked(LIBC.fstatat(dirFd, path, stat, AT_SYMLINK_NOFOLLOW));
@@ -190,6 +204,11 @@ public final class Syscalls {
 
     public static int rename(int dirFd, String from, String to) {
         return checked(LIBC.renameat(dirFd, from, dirFd, to));
+    }
+
+    /** {@code renameat2(2)} with RENAME_NOREPLACE, RENAME_EXCHANGE or RENAME_WHITEOUT as given. */
+    public static int rename(int dirFd, String from, String to, int flags) {
+        return checked(LIBC.renameat2(dirFd, from, dirFd, to, flags));
     }
 
     /** {@code link(2)}: a link given as {@code from} is linked itself, not what it points to. */
