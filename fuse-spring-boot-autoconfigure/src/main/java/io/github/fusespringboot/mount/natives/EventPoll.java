@@ -54,10 +54,20 @@ public final class EventPoll {
         control(EPOLL_CTL_ADD, fd, token, event, "epoll_ctl(ADD)");
     }
 
-    /** Watches {@code fd} again after an event. Returns 0 or the errno (ENOENT: not watched). */
-    public int rearm(int fd, long token, Pointer event) {
-        fill(event, token);
-        return (EPOLL.epoll_ctl(this.epfd, EPOLL_CTL_MOD, fd, event) == 0) ? 0 : Native.lastErrno();
+    /**
+     * Watches {@code fd} again after an event, with {@code watch}: a {@code struct epoll_event} made by
+     * {@link #watch(long)} for its token, which this only reads (so threads may share it). Returns 0 or
+     * the errno (ENOENT: not watched).
+     */
+    public int rearm(int fd, Pointer watch) {
+        return (EPOLL.epoll_ctl(this.epfd, EPOLL_CTL_MOD, fd, watch) == 0) ? 0 : Native.lastErrno();
+    }
+
+    /** A {@code struct epoll_event} that watches for one request reported with {@code token}, for {@link #rearm}. */
+    public static Pointer watch(long token) {
+        Pointer watch = event();
+        fill(watch, token);
+        return watch;
     }
 
     /** Stops watching {@code fd} (before it is closed). Returns 0 or the errno. */

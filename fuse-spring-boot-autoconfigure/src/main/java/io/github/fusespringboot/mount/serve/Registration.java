@@ -30,6 +30,9 @@ final class Registration {
 
     private final long token;
 
+    /** The {@code struct epoll_event} that re-arms this descriptor, filled once and only read after. */
+    private final Pointer watch;
+
     private int inFlight;
 
     private boolean armed;
@@ -42,6 +45,7 @@ final class Registration {
         this.handle = handle;
         this.cap = cap;
         this.token = token;
+        this.watch = EventPoll.watch(token);
     }
 
     long token() {
@@ -119,7 +123,7 @@ final class Registration {
     }
 
     private void rearm(Pointer event) {
-        int errno = this.reactor.poll().rearm(this.session.fd(), this.token, event);
+        int errno = this.reactor.poll().rearm(this.session.fd(), this.watch);
         if (errno != 0 && !this.ended) {
             logger.warn("Watching a FUSE descriptor again failed with {}; the mount stops serving",
                     Errno.describe(errno));
