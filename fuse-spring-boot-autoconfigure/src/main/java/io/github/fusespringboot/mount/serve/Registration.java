@@ -104,7 +104,6 @@ final class Registration {
             }
         }
         finally {
-            worker.served();
             synchronized (this) {
                 this.inFlight--;
                 rearm = !this.armed && !this.ended;
@@ -113,7 +112,14 @@ final class Registration {
             if (rearm) {
                 rearm(event);
             }
-            this.handle.requestDone();
+            try {
+                this.handle.requestDone();
+            }
+            finally {
+                // a name given for diagnostics is taken back only after the handle heard of the end
+                // (which may free what an abandoned mount left): whoever waits for the name to go sees it done
+                worker.served();
+            }
         }
     }
 
