@@ -58,7 +58,7 @@ final class Registration {
 
     synchronized void start() {
         this.armed = true;
-        this.reactor.poll().add(this.session.fd(), this.token, EventPoll.event());
+        this.reactor.poll().add(this.session.fd(), this.token, this.watch); // fills it as it was
     }
 
     /** Reads and runs one request, on the pool thread epoll woke for this descriptor's readiness. */
