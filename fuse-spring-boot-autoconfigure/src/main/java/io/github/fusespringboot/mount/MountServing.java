@@ -58,6 +58,9 @@ final class MountServing implements KernelMount.Sessions {
     /** Whether the session is registered with the protocol engine's reactor (and counted in workers). */
     private volatile boolean onReactor;
 
+    /** How the reactor tells this mount about its requests, once served there. */
+    private volatile ReactorHandle reactorHandle;
+
     /**
      * Set when mounting or unmounting gave up waiting for a serving thread stuck in a callback and
      * left the session allocated: the last serving thread to end frees it then (otherwise its
@@ -150,8 +153,9 @@ final class MountServing implements KernelMount.Sessions {
         if (REACTOR && this.session instanceof ProtocolSession protocol) {
             this.workers.incrementAndGet();
             this.onReactor = true;
+            this.reactorHandle = new ReactorHandle();
             try {
-                Reactor.shared().serve(protocol, new ReactorHandle(),
+                Reactor.shared().serve(protocol, this.reactorHandle,
                         this.spec.multithreaded() ? this.spec.maxThreads() : 1);
             }
             catch (RuntimeException ex) {
@@ -324,6 +328,10 @@ final class MountServing implements KernelMount.Sessions {
      * the session then.
      */
     void freeWhenServingEnds() {
+        ReactorHandle handle = this.reactorHandle;
+        if (handle != null) {
+            Reactor.shared().nameRequestThreads(handle); // so the stuck callbacks' threads show the mount
+        }
         this.freeWhenServingEnds = true;
         freeAbandonedSession(); // in case the last thread ended just now
     }

@@ -55,6 +55,8 @@ class WedgedFilesystemTest {
             assertThat(error).as("the stuck callback is reported").isNotNull();
             assertThat(error.phase()).isEqualTo(MountPhase.UNMOUNT);
             assertThat(error.getMessage()).contains("'wedged'", "fuse:wedged");
+            assertThat(FuseTestExtension.servingThreads()).as("the stuck callback's thread carries the mount's name")
+                .anyMatch((name) -> name.startsWith("fuse:wedged"));
             assertThat(mount.state()).isEqualTo(MountState.FAILED);
             assertThat(MountTable.read().find(dir)).as("detached from the tree").isEmpty();
             assertThat(reader.get(10, TimeUnit.SECONDS)).as("the reader was released by the abort")

@@ -19,7 +19,19 @@ public final class CallerContext {
     /** The calling thread's context, or null outside a protocol engine request. */
     public static FuseContext current() {
         Exchange exchange = CURRENT.get();
-        return (exchange != null) ? exchange.context : null;
+        if (exchange == null) {
+            return null;
+        }
+        FuseContext context = exchange.context;
+        if (!exchange.contextFilled) {
+            // filled when first asked for, not per request: most callbacks never ask
+            context.uid.set(exchange.header.uid);
+            context.gid.set(exchange.header.gid);
+            context.pid.set(exchange.header.pid);
+            context.umask.set(exchange.umask);
+            exchange.contextFilled = true;
+        }
+        return context;
     }
 
     /**
@@ -33,16 +45,12 @@ public final class CallerContext {
     }
 
     static void enter(Exchange exchange) {
-        FuseContext context = exchange.context;
-        context.uid.set(exchange.header.uid);
-        context.gid.set(exchange.header.gid);
-        context.pid.set(exchange.header.pid);
-        context.umask.set(exchange.umask);
+        exchange.contextFilled = false;
         CURRENT.set(exchange);
     }
 
     static void leave() {
-        CURRENT.remove();
+        CURRENT.set(null); // the thread serves again soon: keep its entry (remove() would drop and re-add it)
     }
 
 }

@@ -96,6 +96,9 @@ public final class Exchange {
     /** The umask of a CREATE/MKNOD/MKDIR request (0 for the others), for {@code getContext()}. */
     int umask;
 
+    /** Whether {@link #context} holds this request's caller yet ({@link CallerContext} fills it on demand). */
+    boolean contextFilled;
+
     public Exchange(int requestSize, int payloadSize) {
         this.request = new NativeBuffer(requestSize);
         this.payload = new NativeBuffer(payloadSize);

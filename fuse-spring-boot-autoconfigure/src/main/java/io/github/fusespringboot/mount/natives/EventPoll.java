@@ -7,11 +7,13 @@ import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
 /**
- * An epoll instance (close-on-exec) the protocol engine's reactor waits on. Descriptors are watched
- * one-shot ({@code EPOLLIN | EPOLLONESHOT}): after an event the descriptor stays quiet until
- * {@link #rearm} (the kernel then reports it again at once if a request is still waiting), so a
- * descriptor is never handed to two readers for one readiness. {@code EPOLLERR}/{@code EPOLLHUP}
- * (the connection is gone) are always reported. Each descriptor carries a caller's token.
+ * An epoll instance (close-on-exec) the protocol engine's serving threads all wait on, each for one
+ * event at a time. Descriptors are watched one-shot ({@code EPOLLIN | EPOLLONESHOT}): after an event
+ * the descriptor stays quiet until {@link #rearm} (the kernel then reports it again at once if a
+ * request is still waiting), so one readiness wakes one thread and a descriptor is never handed to
+ * two readers for it. {@code EPOLLERR}/{@code EPOLLHUP} (the connection is gone) are reported while
+ * armed. Each descriptor carries a caller's token. Every call takes the calling thread's own
+ * {@code struct epoll_event} ({@link #event()}).
  */
 public final class EventPoll {
 
@@ -36,51 +38,55 @@ public final class EventPoll {
 
     private final int epfd;
 
-    private final Pointer events;
-
-    private final int capacity;
-
     private volatile boolean closed;
 
-    /** A new epoll instance that {@link #await} reports at most {@code capacity} events per call to. */
-    public EventPoll(int capacity) {
+    /** A new epoll instance. */
+    public EventPoll() {
         int fd = EPOLL.epoll_create1(EPOLL_CLOEXEC);
         if (fd < 0) {
             throw new NativeCallException("epoll_create1", Native.lastErrno());
         }
         this.epfd = fd;
-        this.capacity = capacity;
-        this.events = Memory.allocateDirect(Native.runtime(), capacity * EVENT_SIZE, true);
     }
 
     /** Starts watching {@code fd} for one request (or its end), reported with {@code token}. */
-    public void add(int fd, long token, Pointer scratch) {
-        control(EPOLL_CTL_ADD, fd, token, scratch, "epoll_ctl(ADD)");
+    public void add(int fd, long token, Pointer event) {
+        control(EPOLL_CTL_ADD, fd, token, event, "epoll_ctl(ADD)");
     }
 
-    /** Watches {@code fd} again after an event. Returns 0 or the errno (ENOENT: not watched). */
-    public int rearm(int fd, long token, Pointer scratch) {
-        fill(scratch, token);
-        return (EPOLL.epoll_ctl(this.epfd, EPOLL_CTL_MOD, fd, scratch) == 0) ? 0 : Native.lastErrno();
+    /**
+     * Watches {@code fd} again after an event, with {@code watch}: a {@code struct epoll_event} made by
+     * {@link #watch(long)} for its token, which this only reads (so threads may share it). Returns 0 or
+     * the errno (ENOENT: not watched).
+     */
+    public int rearm(int fd, Pointer watch) {
+        return (EPOLL.epoll_ctl(this.epfd, EPOLL_CTL_MOD, fd, watch) == 0) ? 0 : Native.lastErrno();
+    }
+
+    /** A {@code struct epoll_event} that watches for one request reported with {@code token}, for {@link #rearm}. */
+    public static Pointer watch(long token) {
+        Pointer watch = event();
+        fill(watch, token);
+        return watch;
     }
 
     /** Stops watching {@code fd} (before it is closed). Returns 0 or the errno. */
-    public int remove(int fd, Pointer scratch) {
-        fill(scratch, 0);
-        return (EPOLL.epoll_ctl(this.epfd, EPOLL_CTL_DEL, fd, scratch) == 0) ? 0 : Native.lastErrno();
+    public int remove(int fd, Pointer event) {
+        fill(event, 0);
+        return (EPOLL.epoll_ctl(this.epfd, EPOLL_CTL_DEL, fd, event) == 0) ? 0 : Native.lastErrno();
     }
 
-    /** A thread's own {@code struct epoll_event} for {@link #add}, {@link #rearm} and {@link #remove}. */
-    public static Pointer scratch() {
+    /** A thread's own {@code struct epoll_event}, for {@link #await} and the watch calls. */
+    public static Pointer event() {
         return Memory.allocateDirect(Native.runtime(), EVENT_SIZE, true);
     }
 
     /**
-     * Waits up to {@code timeoutMillis} (-1: for ever) for events. Returns how many are ready (read
-     * them with {@link #token(int)}), 0 on timeout or an interrupted wait, or a negative errno.
+     * Waits up to {@code timeoutMillis} (-1: for ever) for one event, stored in {@code event} (its
+     * token: {@link #token(Pointer)}). Returns 1, 0 on timeout or an interrupted wait, or a negative errno.
      */
-    public int await(int timeoutMillis) {
-        int ready = EPOLL.epoll_wait(this.epfd, this.events, this.capacity, timeoutMillis);
+    public int await(Pointer event, int timeoutMillis) {
+        int ready = EPOLL.epoll_wait(this.epfd, event, 1, timeoutMillis);
         if (ready < 0) {
             int errno = Native.lastErrno();
             return (errno == Errno.EINTR) ? 0 : -errno;
@@ -88,9 +94,9 @@ public final class EventPoll {
         return ready;
     }
 
-    /** The token of the {@code index}th event of the last {@link #await}. */
-    public long token(int index) {
-        return this.events.getLong((long) index * EVENT_SIZE + 4);
+    /** The token of the event {@link #await} stored in {@code event}. */
+    public static long token(Pointer event) {
+        return event.getLong(4);
     }
 
     /** Closes the epoll descriptor once. */
@@ -101,16 +107,16 @@ public final class EventPoll {
         }
     }
 
-    private void control(int op, int fd, long token, Pointer scratch, String what) {
-        fill(scratch, token);
-        if (EPOLL.epoll_ctl(this.epfd, op, fd, scratch) != 0) {
+    private void control(int op, int fd, long token, Pointer event, String what) {
+        fill(event, token);
+        if (EPOLL.epoll_ctl(this.epfd, op, fd, event) != 0) {
             throw new NativeCallException(what, Native.lastErrno());
         }
     }
 
-    private static void fill(Pointer scratch, long token) {
-        scratch.putInt(0, EPOLLIN | EPOLLONESHOT);
-        scratch.putLong(4, token);
+    private static void fill(Pointer event, long token) {
+        event.putInt(0, EPOLLIN | EPOLLONESHOT);
+        event.putLong(4, token);
     }
 
 }

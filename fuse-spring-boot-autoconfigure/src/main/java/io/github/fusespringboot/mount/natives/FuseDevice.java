@@ -66,16 +66,29 @@ public final class FuseDevice {
      */
     public int write(ReplyVector vector, NativeBuffer header, int headerLength, NativeBuffer payload,
             int payloadOffset, int payloadLength) {
-        Pointer iov = vector.iov;
-        iov.putAddress(0, header.address());
-        iov.putLong(8, headerLength);
+        // a thread's replies use the same header buffer and mostly the same payload address: only
+        // what changed is written into the iovec (each write is a native memory access)
+        long headerAddress = header.address();
+        if (vector.headerAddress != headerAddress || vector.headerLength != headerLength) {
+            vector.iov.putAddress(0, headerAddress);
+            vector.iov.putLong(8, headerLength);
+            vector.headerAddress = headerAddress;
+            vector.headerLength = headerLength;
+        }
         int count = 1;
         if (payloadLength > 0) {
-            iov.putAddress(16, payload.address() + payloadOffset);
-            iov.putLong(24, payloadLength);
+            long payloadAddress = payload.address() + payloadOffset;
+            if (vector.payloadAddress != payloadAddress) {
+                vector.iov.putAddress(16, payloadAddress);
+                vector.payloadAddress = payloadAddress;
+            }
+            if (vector.payloadLength != payloadLength) {
+                vector.iov.putLong(24, payloadLength);
+                vector.payloadLength = payloadLength;
+            }
             count = 2;
         }
-        long written = IO.writev(this.fd, iov, count);
+        long written = IO.writev(this.fd, vector.iov, count);
         return (written < 0) ? Native.lastErrno() : 0;
     }
 
@@ -87,10 +100,18 @@ public final class FuseDevice {
         }
     }
 
-    /** A serving thread's {@code struct iovec[2]}, reused for every reply it writes. */
+    /** A serving thread's {@code struct iovec[2]}, reused for every reply it writes, and what it holds. */
     public static final class ReplyVector {
 
         private final Pointer iov = jnr.ffi.Memory.allocateDirect(Native.runtime(), 32, true);
+
+        private long headerAddress;
+
+        private long headerLength = -1;
+
+        private long payloadAddress;
+
+        private long payloadLength = -1;
 
     }
 

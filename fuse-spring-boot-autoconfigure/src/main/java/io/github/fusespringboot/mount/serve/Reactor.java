@@ -1,32 +1,25 @@
-// The protocol engine's one event loop: every mount's /dev/fuse descriptor in one epoll, requests run on one pool.
+// The protocol engine's serving: every mount's /dev/fuse descriptor in one epoll that one pool of threads waits on.
 package io.github.fusespringboot.mount.serve;
 
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.fusespringboot.mount.natives.EventPoll;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Serves every protocol-engine mount of the JVM with one thread waiting in {@code epoll_wait} and
- * one {@link ServingPool} running the requests, so an idle mount holds no thread. A ready descriptor
- * is handed to a pool thread, which reads one request (non-blocking), re-arms the descriptor while the
- * mount has fewer than its cap of requests in flight (so the next request of the same mount is read
- * by another thread) and then runs the request. A callback that blocks holds its pool thread only:
- * the pool starts another thread for the next ready descriptor, up to {@link #MAX_THREADS}.
+ * Serves every protocol-engine mount of the JVM from one epoll instance and one {@link ServingPool}
+ * of leader/follower threads, so an idle mount holds no thread. Each idle pool thread waits in
+ * {@code epoll_wait} for one event; the thread that wakes reads one request of that descriptor
+ * (non-blocking), re-arms it while the mount has fewer than its cap of requests in flight (so the
+ * mount's next request wakes another thread) and runs the request itself: one wake-up per request.
+ * A callback that blocks holds its thread only: when a thread takes an event while no other is left
+ * waiting, the pool starts another, up to {@link #MAX_THREADS}.
  *
  * <p>
  * Pool size: {@code fuse.protocol.pool-core-threads} (default: the number of cores, at least 2) and
  * {@code fuse.protocol.pool-max-threads} (default 256), JVM system properties read once.
  */
 public final class Reactor {
-
-    private static final Logger logger = LoggerFactory.getLogger(Reactor.class);
-
-    /** Name of the thread that waits for ready descriptors. */
-    public static final String THREAD_NAME = "fuse-reactor";
 
     static final int CORE_THREADS = Integer.getInteger("fuse.protocol.pool-core-threads",
             Math.max(2, java.lang.Runtime.getRuntime().availableProcessors()));
@@ -37,21 +30,27 @@ public final class Reactor {
 
     private static volatile Reactor shared;
 
-    private final EventPoll poll = new EventPoll(256);
+    private final EventPoll poll = new EventPoll();
 
-    private final ServingPool pool = new ServingPool(CORE_THREADS, MAX_THREADS, 30, TimeUnit.SECONDS);
+    private final ServingPool pool = new ServingPool(this.poll, this::dispatch, CORE_THREADS, MAX_THREADS, 30,
+            TimeUnit.SECONDS);
 
-    private final ConcurrentHashMap<Long, Registration> registrations = new ConcurrentHashMap<>();
+    /**
+     * Registrations by slot, the low 32 bits of their token (the high bits tell a slot's users apart);
+     * replaced, never changed in place, when it grows; read without a lock.
+     */
+    private volatile Registration[] slots = new Registration[64];
 
-    private final AtomicLong tokens = new AtomicLong();
+    private int nextSlot;
+
+    private int watched;
+
+    private long serial;
 
     private Reactor() {
-        Thread thread = new Thread(this::loop, THREAD_NAME);
-        thread.setDaemon(true);
-        thread.start();
     }
 
-    /** The JVM's reactor, started on first use. */
+    /** The JVM's reactor, made on first use. */
     public static Reactor shared() {
         Reactor reactor = shared;
         if (reactor == null) {
@@ -75,26 +74,39 @@ public final class Reactor {
      */
     public void serve(ProtocolSession session, ServingHandle handle, int maxInFlight) {
         session.nonBlocking();
-        long token = this.tokens.incrementAndGet();
-        Registration registration = new Registration(this, session, handle, Math.max(1, maxInFlight), token);
-        this.registrations.put(token, registration);
+        Registration registration = register(session, handle, Math.max(1, maxInFlight));
         try {
+            this.pool.ensureWaiting();
             registration.start();
         }
         catch (RuntimeException ex) {
-            this.registrations.remove(token);
+            forget(registration);
             throw ex;
         }
     }
 
     /** How many descriptors are watched now. */
-    public int watched() {
-        return this.registrations.size();
+    public synchronized int watched() {
+        return this.watched;
     }
 
-    /** How many pool threads exist now (busy or idle), the reactor thread not included. */
+    /** How many pool threads exist now (busy or waiting for events). */
     public int poolThreads() {
         return this.pool.threads();
+    }
+
+    /**
+     * Names the pool threads now running requests of the mount {@code handle} serves after it
+     * ({@link ServingHandle#threadName()}) until each of those requests is done: for the thread dump
+     * or leak check of a callback that does not return. Pool threads otherwise keep their pool names.
+     * Does nothing once the mount is no longer served (its registration named its threads at the end).
+     */
+    public void nameRequestThreads(ServingHandle handle) {
+        for (Registration registration : this.slots) {
+            if (registration != null && registration.handle() == handle) {
+                registration.nameRequestThreads();
+            }
+        }
     }
 
     EventPoll poll() {
@@ -105,29 +117,43 @@ public final class Reactor {
         return this.pool;
     }
 
-    void forget(long token) {
-        this.registrations.remove(token);
+    private synchronized Registration register(ProtocolSession session, ServingHandle handle, int cap) {
+        Registration[] table = this.slots;
+        int slot = -1;
+        for (int i = 0; i < table.length && slot < 0; i++) {
+            int candidate = (this.nextSlot + i) % table.length;
+            if (table[candidate] == null) {
+                slot = candidate;
+            }
+        }
+        if (slot < 0) {
+            slot = table.length;
+            table = Arrays.copyOf(table, table.length * 2);
+        }
+        this.nextSlot = slot + 1;
+        long token = (++this.serial << 32) | slot;
+        Registration registration = new Registration(this, session, handle, cap, token);
+        table[slot] = registration;
+        this.slots = table; // publishes the registration before its descriptor is watched
+        this.watched++;
+        return registration;
     }
 
-    private void loop() {
-        while (true) {
-            int ready = this.poll.await(-1);
-            if (ready < 0) {
-                logger.error("epoll_wait failed with errno {}; the protocol engine's reactor stops", -ready);
-                return;
-            }
-            for (int i = 0; i < ready; i++) {
-                Registration registration = this.registrations.get(this.poll.token(i));
-                if (registration != null) {
-                    try {
-                        this.pool.execute(registration);
-                    }
-                    catch (RuntimeException | OutOfMemoryError ex) {
-                        // the task stays queued for the next free pool thread; the reactor must go on
-                        logger.error("Could not start another FUSE serving thread", ex);
-                    }
-                }
-            }
+    synchronized void forget(Registration registration) {
+        Registration[] table = this.slots;
+        int slot = (int) registration.token();
+        if (table[slot] == registration) {
+            table[slot] = null;
+            this.watched--;
+        }
+    }
+
+    private void dispatch(long token, ServingPool.Worker worker) {
+        Registration[] table = this.slots;
+        int slot = (int) token;
+        Registration registration = (slot >= 0 && slot < table.length) ? table[slot] : null;
+        if (registration != null && registration.token() == token) {
+            registration.serveOne(worker);
         }
     }
 

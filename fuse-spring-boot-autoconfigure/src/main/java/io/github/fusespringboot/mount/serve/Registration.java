@@ -8,14 +8,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A mount's descriptor in the {@link Reactor}. It is run (as a pool task) each time epoll reports the
- * descriptor ready and reads one request. At most one thread owns the descriptor's readiness at a
- * time ({@code armed}: watched one-shot by epoll, or being read); after a request it is re-armed at
- * once while fewer than {@code cap} requests are in flight, otherwise when one of them is done. ENODEV
- * (unmounted) or ECONNABORTED (aborted) removes it from epoll and tells the handle, which counts the
- * requests still running before it calls serving over.
+ * A mount's descriptor in the {@link Reactor}. The pool thread that epoll wakes for it reads one
+ * request ({@link #serveOne}). At most one thread owns the descriptor's readiness at a time
+ * ({@code armed}: watched one-shot by epoll, or being read); after a request is read it is re-armed
+ * at once while fewer than {@code cap} requests are in flight, otherwise when one of them is done.
+ * ENODEV (unmounted) or ECONNABORTED (aborted) removes it from epoll and tells the handle, which
+ * counts the requests still running before it calls serving over; threads still running requests
+ * then are named after the mount until they return.
  */
-final class Registration implements Runnable {
+final class Registration {
 
     private static final Logger logger = LoggerFactory.getLogger(Registration.class);
 
@@ -29,16 +30,14 @@ final class Registration implements Runnable {
 
     private final long token;
 
-    private final String threadName;
-
-    /** This registration's {@code struct epoll_event}, used under the lock. */
-    private final Pointer scratch = EventPoll.scratch();
+    /** The {@code struct epoll_event} that re-arms this descriptor, filled once and only read after. */
+    private final Pointer watch;
 
     private int inFlight;
 
     private boolean armed;
 
-    private boolean ended;
+    private volatile boolean ended;
 
     Registration(Reactor reactor, ProtocolSession session, ServingHandle handle, int cap, long token) {
         this.reactor = reactor;
@@ -46,17 +45,28 @@ final class Registration implements Runnable {
         this.handle = handle;
         this.cap = cap;
         this.token = token;
-        this.threadName = handle.threadName();
+        this.watch = EventPoll.watch(token);
+    }
+
+    long token() {
+        return this.token;
+    }
+
+    ServingHandle handle() {
+        return this.handle;
     }
 
     synchronized void start() {
         this.armed = true;
-        this.reactor.poll().add(this.session.fd(), this.token, this.scratch);
+        this.reactor.poll().add(this.session.fd(), this.token, this.watch); // fills it as it was
     }
 
-    /** Reads and runs one request (a pool task, run once per readiness). */
-    @Override
-    public void run() {
+    /** Reads and runs one request, on the pool thread epoll woke for this descriptor's readiness. */
+    void serveOne(ServingPool.Worker worker) {
+        if (this.ended) {
+            return;
+        }
+        Pointer event = worker.event;
         ServingSession.Buffer buffer = this.session.buffer();
         int length;
         while (true) {
@@ -69,26 +79,24 @@ final class Registration implements Runnable {
                 continue; // ENOENT: a request interrupted before it was read
             }
             if (errno == Errno.EAGAIN) {
-                rearm(); // another reader took it, or a spurious wake-up
+                rearm(event); // a spurious wake-up
                 return;
             }
-            end((errno == Errno.ENODEV || errno == Errno.ECONNABORTED) ? 0 : errno);
+            end((errno == Errno.ENODEV || errno == Errno.ECONNABORTED) ? 0 : errno, event);
             return;
         }
         this.handle.requestStarted();
         boolean init = this.session.isInit(buffer);
+        worker.serving(this);
+        boolean rearm;
         synchronized (this) {
             this.inFlight++;
-            if (this.inFlight < this.cap) {
-                rearmLocked();
-            }
-            else {
-                this.armed = false;
-            }
+            rearm = this.inFlight < this.cap;
+            this.armed = rearm;
         }
-        Thread thread = Thread.currentThread();
-        String idleName = thread.getName();
-        thread.setName(this.threadName);
+        if (rearm) {
+            rearm(event);
+        }
         try {
             this.session.process(buffer, length);
             if (init) {
@@ -96,45 +104,54 @@ final class Registration implements Runnable {
             }
         }
         finally {
-            thread.setName(idleName);
             synchronized (this) {
                 this.inFlight--;
-                if (!this.armed && !this.ended) {
-                    this.armed = true;
-                    rearmLocked();
-                }
+                rearm = !this.armed && !this.ended;
+                this.armed |= rearm;
             }
-            this.handle.requestDone();
+            if (rearm) {
+                rearm(event);
+            }
+            try {
+                this.handle.requestDone();
+            }
+            finally {
+                // a name given for diagnostics is taken back only after the handle heard of the end
+                // (which may free what an abandoned mount left): whoever waits for the name to go sees it done
+                worker.served();
+            }
         }
     }
 
-    private synchronized void rearm() {
-        rearmLocked();
+    /** Names the threads now running this mount's requests after it, until each request is done. */
+    void nameRequestThreads() {
+        this.reactor.pool().nameThreadsServing(this, this.handle.threadName());
     }
 
-    private void rearmLocked() {
-        if (this.ended) {
-            return;
-        }
-        int errno = this.reactor.poll().rearm(this.session.fd(), this.token, this.scratch);
-        if (errno != 0) {
+    private void rearm(Pointer event) {
+        int errno = this.reactor.poll().rearm(this.session.fd(), this.watch);
+        if (errno != 0 && !this.ended) {
             logger.warn("Watching a FUSE descriptor again failed with {}; the mount stops serving",
                     Errno.describe(errno));
-            // not from under our own lock: end() tells the handle, which must not run under it
-            this.reactor.pool().execute(() -> end(errno));
+            end(errno, event);
         }
     }
 
-    private void end(int errno) {
+    private void end(int errno, Pointer event) {
+        boolean running;
         synchronized (this) {
             if (this.ended) {
                 return;
             }
             this.ended = true;
             this.armed = false;
-            this.reactor.poll().remove(this.session.fd(), this.scratch);
+            running = this.inFlight > 0;
+            this.reactor.poll().remove(this.session.fd(), event);
         }
-        this.reactor.forget(this.token);
+        this.reactor.forget(this);
+        if (running) {
+            nameRequestThreads(); // the mount is gone but callbacks still run: show whose they are
+        }
         this.handle.ended(errno);
     }
 

@@ -8,7 +8,7 @@ package io.github.fusespringboot.mount.serve;
  */
 public interface ServingHandle {
 
-    /** Name a pool thread takes while it runs one of this mount's requests ({@code fuse:<mount>}). */
+    /** Name a pool thread takes while it runs a request of this mount left stuck ({@code fuse:<mount>}). */
     String threadName();
 
     /** A request was read; {@link #requestDone()} follows once it was processed. */

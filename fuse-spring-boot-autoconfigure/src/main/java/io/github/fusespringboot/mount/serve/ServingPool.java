@@ -1,122 +1,219 @@
-// The engine-wide threads that run protocol requests of every mount: sized by cores, grown while callbacks block.
+// The engine-wide threads that wait in epoll_wait and run the request they woke for: sized by cores, grown while callbacks block.
 package io.github.fusespringboot.mount.serve;
 
-import java.util.ArrayDeque;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.fusespringboot.mount.natives.EventPoll;
+import jnr.ffi.Pointer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
- * A pool of daemon threads shared by all protocol-engine mounts. It keeps up to {@code core} threads
- * (made on demand) and starts another whenever a task arrives while every thread is busy, as when
- * callbacks block, up to {@code max}; past that, tasks wait in order. Threads above {@code core} end
- * after {@code keepAlive} without work. One lock guards the queue and the counts, so a task is never
- * counted as taken by a thread that is already busy (which would let one blocked callback delay another
- * mount's request).
+ * Leader/follower threads shared by all protocol-engine mounts: every idle thread waits in
+ * {@code epoll_wait} on the one {@link EventPoll} for one event, and the thread that wakes reads and
+ * runs that request itself (one wake-up per request, as libfuse's threads blocking in {@code read}).
+ * A thread that takes an event while no other thread is left waiting starts another (so a callback
+ * that blocks never keeps the next ready descriptor waiting), up to {@code max}; past that, ready
+ * descriptors wait in epoll for a thread to come back. Threads above {@code core} end after
+ * {@code keepAlive} without an event. Threads are made on demand: before the first mount there are none.
  */
 final class ServingPool {
 
-    /** Name prefix of an idle pool thread (a thread running a request is named after its mount). */
-    static final String IDLE_PREFIX = "fuse-worker-";
+    private static final Logger logger = LoggerFactory.getLogger(ServingPool.class);
+
+    /** Name prefix of the pool's threads. */
+    static final String THREAD_PREFIX = "fuse-worker-";
+
+    /** Runs the request of one event. */
+    interface Dispatcher {
+
+        /** Serves the descriptor whose one-shot event carried {@code token}, on {@code worker}'s thread. */
+        void dispatch(long token, Worker worker);
+
+    }
+
+    private final EventPoll poll;
+
+    private final Dispatcher dispatcher;
 
     private final int core;
 
     private final int max;
 
-    private final long keepAliveNanos;
+    private final int keepAliveMillis;
 
-    private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+    private final AtomicInteger threads = new AtomicInteger();
+
+    private final AtomicInteger waiting = new AtomicInteger();
 
     private final AtomicInteger numbers = new AtomicInteger();
 
-    private int threads;
+    private final Set<Worker> workers = ConcurrentHashMap.newKeySet();
 
-    private int waiting;
-
-    ServingPool(int core, int max, long keepAlive, TimeUnit unit) {
+    ServingPool(EventPoll poll, Dispatcher dispatcher, int core, int max, long keepAlive, TimeUnit unit) {
+        this.poll = poll;
+        this.dispatcher = dispatcher;
         this.core = Math.max(1, core);
         this.max = Math.max(this.core, max);
-        this.keepAliveNanos = unit.toNanos(keepAlive);
+        this.keepAliveMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, unit.toMillis(keepAlive)));
     }
 
-    /** Runs {@code task} on a pool thread: an idle one, a new one while below the maximum, or the next free. */
-    void execute(Runnable task) {
-        boolean start;
-        synchronized (this) {
-            this.queue.addLast(task);
-            // every waiting thread takes one task: only more tasks than waiters need a new thread
-            start = this.queue.size() > this.waiting && this.threads < this.max;
-            if (start) {
-                this.threads++;
-            }
-            else {
-                notify();
-            }
-        }
-        if (start) {
-            Thread thread = new Thread(this::work, IDLE_PREFIX + this.numbers.incrementAndGet());
-            thread.setDaemon(true);
-            try {
-                thread.start();
-            }
-            catch (RuntimeException | Error ex) {
-                synchronized (this) {
-                    this.threads--;
-                }
-                throw ex;
-            }
+    /** Makes sure some thread waits for events (the first mount's, or after every thread failed). */
+    void ensureWaiting() {
+        if (this.waiting.get() == 0) {
+            startThread();
         }
     }
 
-    /** How many threads the pool has now, busy or idle. */
-    synchronized int threads() {
-        return this.threads;
+    /** How many threads the pool has now, busy or waiting. */
+    int threads() {
+        return this.threads.get();
     }
 
-    private void work() {
-        while (true) {
-            Runnable task = next();
-            if (task == null) {
+    /**
+     * Names the threads now running a request of {@code registration} after its mount until that
+     * request is done, for a thread dump or leak check of a callback that does not return.
+     */
+    void nameThreadsServing(Registration registration, String name) {
+        for (Worker worker : this.workers) {
+            worker.nameIfServing(registration, name);
+        }
+    }
+
+    private void startThread() {
+        int count;
+        do {
+            count = this.threads.get();
+            if (count >= this.max) {
                 return;
             }
-            try {
-                task.run();
-            }
-            catch (Throwable ex) {
-                // tasks handle their own failures; this one must not take the thread down
-                Thread.currentThread().getUncaughtExceptionHandler().uncaughtException(Thread.currentThread(), ex);
-            }
+        }
+        while (!this.threads.compareAndSet(count, count + 1));
+        Worker worker = new Worker(THREAD_PREFIX + this.numbers.incrementAndGet());
+        Thread thread = new Thread(worker, worker.idleName);
+        thread.setDaemon(true);
+        worker.thread = thread;
+        this.workers.add(worker);
+        try {
+            thread.start();
+        }
+        catch (RuntimeException | OutOfMemoryError ex) {
+            this.workers.remove(worker);
+            this.threads.decrementAndGet();
+            // the events stay in epoll for the threads there are
+            logger.error("Could not start another FUSE serving thread", ex);
         }
     }
 
-    /** The next task, or null when this thread has been idle for keepAlive while above core size. */
-    private synchronized Runnable next() {
-        long idleSince = System.nanoTime();
-        while (true) {
-            Runnable task = this.queue.pollFirst();
-            if (task != null) {
-                return task;
-            }
-            long left = this.keepAliveNanos - (System.nanoTime() - idleSince);
-            if (left <= 0 && this.threads > this.core) {
-                this.threads--;
-                return null;
-            }
-            this.waiting++;
-            try {
-                if (this.threads > this.core) {
-                    TimeUnit.NANOSECONDS.timedWait(this, Math.max(left, 1));
-                }
-                else {
-                    wait();
-                }
-            }
-            catch (InterruptedException ex) {
-                // pool threads are not interrupted by the engine; keep serving
-            }
-            finally {
-                this.waiting--;
+    /** Whether a thread above the core size, idle for keepAlive, may end (and is no longer counted). */
+    private boolean retire() {
+        int count;
+        do {
+            count = this.threads.get();
+            if (count <= this.core) {
+                return false;
             }
         }
+        while (!this.threads.compareAndSet(count, count - 1));
+        return true;
+    }
+
+    private void work(Worker worker) {
+        Pointer event = worker.event;
+        try {
+            while (true) {
+                this.waiting.incrementAndGet();
+                int timeout = (this.threads.get() > this.core) ? this.keepAliveMillis : -1;
+                int ready = this.poll.await(event, timeout);
+                int stillWaiting = this.waiting.decrementAndGet();
+                if (ready == 0) {
+                    if (timeout >= 0 && retire()) {
+                        return;
+                    }
+                    continue;
+                }
+                if (ready < 0) {
+                    this.threads.decrementAndGet();
+                    logger.error("epoll_wait failed with errno {}; a FUSE serving thread stops", -ready);
+                    return;
+                }
+                if (stillWaiting == 0) {
+                    startThread(); // nobody is left to take the next event while this one runs
+                }
+                try {
+                    this.dispatcher.dispatch(EventPoll.token(event), worker);
+                }
+                catch (Throwable ex) {
+                    // requests handle their own failures; this one must not take the thread down
+                    Thread.currentThread().getUncaughtExceptionHandler().uncaughtException(Thread.currentThread(), ex);
+                }
+            }
+        }
+        finally {
+            this.workers.remove(worker);
+        }
+    }
+
+    /**
+     * One pool thread: its {@code struct epoll_event} (also for re-arming) and the registration whose
+     * request it runs. It keeps its pool name while serving; {@link #nameIfServing} renames it after a
+     * mount only for diagnostics, and it takes its pool name back when that request is done.
+     */
+    final class Worker implements Runnable {
+
+        final String idleName;
+
+        final Pointer event = EventPoll.event();
+
+        private Thread thread;
+
+        private volatile Registration serving;
+
+        private volatile boolean named;
+
+        Worker(String idleName) {
+            this.idleName = idleName;
+        }
+
+        @Override
+        public void run() {
+            work(this);
+        }
+
+        /** This thread is about to run a request of {@code registration}. */
+        void serving(Registration registration) {
+            this.serving = registration;
+        }
+
+        /** This thread's request is done (answered or dropped). */
+        void served() {
+            this.serving = null;
+            if (this.named) {
+                synchronized (this) {
+                    if (this.named) {
+                        this.named = false;
+                        this.thread.setName(this.idleName);
+                    }
+                }
+            }
+        }
+
+        synchronized void nameIfServing(Registration registration, String name) {
+            // named is set before serving is read, as served() clears serving before it reads named:
+            // one of the two sees the other's write, so a name given here is always taken back
+            boolean already = this.named;
+            this.named = true;
+            if (this.serving == registration) {
+                this.thread.setName(name);
+            }
+            else if (!already) {
+                this.named = false;
+            }
+        }
+
     }
 
 }

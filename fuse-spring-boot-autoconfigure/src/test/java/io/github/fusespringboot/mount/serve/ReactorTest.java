@@ -60,7 +60,7 @@ class ReactorTest {
         System.out.printf("reactor idle cost: %d mounts in %d ms (%.2f ms each), engine threads %d %s, JVM threads "
                 + "+%d, per mount: RSS +%d bytes, live heap +%d bytes%n", MOUNTS, mountNanos / 1_000_000,
                 mountNanos / 1e6 / MOUNTS, engine.size(),
-                engine.stream().filter((name) -> !name.startsWith(ServingPool.IDLE_PREFIX)).toList(), threadsAdded,
+                engine.stream().filter((name) -> !name.startsWith(ServingPool.THREAD_PREFIX)).toList(), threadsAdded,
                 rssPerMount, heapPerMount);
         assertThat(Reactor.shared().watched()).isGreaterThanOrEqualTo(MOUNTS);
         assertThat(engine).as("threads serving %d idle mounts", MOUNTS).hasSizeLessThanOrEqualTo(32);
@@ -118,14 +118,14 @@ class ReactorTest {
         return MountSpec.builder(name, dir, fs);
     }
 
-    /** Threads of the protocol engine: the reactor, pool threads (idle or named after a mount). */
+    /** Threads of the protocol engine: pool threads (under their pool names or named after a mount). */
     private static List<String> engineThreads() {
         return Thread.getAllStackTraces()
             .keySet()
             .stream()
             .filter(Thread::isAlive)
             .map(Thread::getName)
-            .filter((name) -> name.equals(Reactor.THREAD_NAME) || name.startsWith(ServingPool.IDLE_PREFIX)
+            .filter((name) -> name.startsWith(ServingPool.THREAD_PREFIX)
                     || name.startsWith(FuseMount.SERVING_THREAD_PREFIX))
             .toList();
     }
