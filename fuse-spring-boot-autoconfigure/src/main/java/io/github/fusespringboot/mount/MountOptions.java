@@ -137,8 +137,8 @@ final class MountOptions {
             }
         }
         if (library.containsKey("allow_root")) {
-            // allow_root is allow_other in the kernel; libfuse also refuses every user but the owner and root,
-            // a check the engine does not make (yet)
+            // allow_root is allow_other in the kernel; the engine then refuses every caller but the owner and
+            // root, as libfuse does (BridgeOptions.allowRoot)
             kernel.put("allow_other", null);
         }
         if (kernel.containsKey("allow_other") && !noDefaultPermissions) {

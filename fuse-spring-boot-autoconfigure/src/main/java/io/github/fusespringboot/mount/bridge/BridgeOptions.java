@@ -11,14 +11,16 @@ import java.util.List;
  * {@code hard_remove}, and the sizes ({@code max_write}, default 1 MiB here; {@code max_readahead},
  * {@code max_background}, {@code congestion_threshold}); and, for this engine only,
  * {@code writeback_cache} (libfuse 3's name: the kernel buffers writes and sends them in large
- * batches) and {@code readdirplus=no|yes|auto} (libfuse 3's name and values; default no). Options only libfuse2 itself needs
+ * batches) and {@code readdirplus=no|yes|auto} (libfuse 3's name and values; default no).
+ * {@code allow_root} (allow_other in the kernel) makes the engine refuse, as libfuse does, every
+ * caller but the mount's owner and root. Options only libfuse2 itself needs
  * ({@code big_writes}, splice, {@code debug}, ...) are accepted and ignored.
  */
 public record BridgeOptions(long entryTimeoutNanos, long attrTimeoutNanos, long negativeTimeoutNanos,
         boolean useIno, boolean readdirIno, int umask, boolean setMode, int uid, boolean setUid, int gid,
         boolean setGid, boolean directIo, boolean kernelCache, boolean autoCache, boolean hardRemove, int maxWrite,
         int maxReadahead, int maxBackground, int congestionThreshold, boolean syncRead, boolean atomicOTrunc,
-        boolean writebackCache, ReaddirPlusMode readdirPlus) {
+        boolean writebackCache, ReaddirPlusMode readdirPlus, boolean allowRoot) {
 
     /** {@code readdirplus=no|yes|auto}: off, on for every READDIR, or as the kernel's heuristic decides. */
     public enum ReaddirPlusMode {
@@ -56,6 +58,7 @@ public record BridgeOptions(long entryTimeoutNanos, long attrTimeoutNanos, long 
         boolean atomicOTrunc = true;
         boolean writebackCache = false;
         ReaddirPlusMode readdirPlus = ReaddirPlusMode.NO;
+        boolean allowRoot = false;
         for (String option : options) {
             int eq = option.indexOf('=');
             String key = (eq < 0) ? option : option.substring(0, eq);
@@ -90,6 +93,7 @@ public record BridgeOptions(long entryTimeoutNanos, long attrTimeoutNanos, long 
                 case "sync_read" -> syncRead = true;
                 case "async_read" -> syncRead = false;
                 case "writeback_cache" -> writebackCache = true;
+                case "allow_root" -> allowRoot = true;
                 case "readdirplus" -> readdirPlus = ReaddirPlusMode.valueOf(value.toUpperCase(java.util.Locale.ROOT));
                 default -> {
                     // libfuse's names that MountOptions accepts and the engine has no use for (big_writes, splice_*, debug, ...)
@@ -98,7 +102,7 @@ public record BridgeOptions(long entryTimeoutNanos, long attrTimeoutNanos, long 
         }
         return new BridgeOptions(entry, attr, negative, useIno, readdirIno, umask, setMode, uid, setUid, gid, setGid,
                 directIo, kernelCache, autoCache, hardRemove, maxWrite, readahead, background, congestion, syncRead,
-                atomicOTrunc, writebackCache, readdirPlus);
+                atomicOTrunc, writebackCache, readdirPlus, allowRoot);
     }
 
     private static long seconds(String value) {

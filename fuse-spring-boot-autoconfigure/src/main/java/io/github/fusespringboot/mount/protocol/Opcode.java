@@ -118,6 +118,18 @@ public final class Opcode {
     private Opcode() {
     }
 
+    /**
+     * Whether {@code allow_root} lets any caller send this opcode: those that act on a file or
+     * directory already opened, as libfuse's {@code fuse_ll_process_buf} lets them through (the open
+     * itself was checked).
+     */
+    public static boolean isOpenToAnyCaller(int opcode) {
+        return switch (opcode) {
+            case INIT, READ, WRITE, FSYNC, RELEASE, READDIR, FSYNCDIR, RELEASEDIR, NOTIFY_REPLY, READDIRPLUS -> true;
+            default -> false;
+        };
+    }
+
     /** Whether the kernel expects no reply to this opcode. */
     public static boolean isNoReply(int opcode) {
         return opcode == FORGET || opcode == BATCH_FORGET;

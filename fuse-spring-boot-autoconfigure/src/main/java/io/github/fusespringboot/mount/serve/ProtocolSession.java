@@ -14,6 +14,7 @@ import io.github.fusespringboot.mount.bridge.Exchange;
 import io.github.fusespringboot.mount.bridge.FilesystemBridge;
 import io.github.fusespringboot.mount.natives.Errno;
 import io.github.fusespringboot.mount.natives.FuseDevice;
+import io.github.fusespringboot.mount.natives.Native;
 import io.github.fusespringboot.mount.natives.NativeBuffer;
 import io.github.fusespringboot.mount.natives.SessionCallbacks;
 import io.github.fusespringboot.mount.protocol.InHeader;
@@ -65,6 +66,11 @@ public final class ProtocolSession implements ServingSession {
 
     private final AtomicLongArray unimplemented = new AtomicLongArray(64);
 
+    private static final int NO_OWNER_CHECK = -1;
+
+    /** With {@code allow_root}: the one non-root uid whose requests are served (the server's); else -1. */
+    private final int ownerOnly;
+
     private volatile InitNegotiation.Outcome negotiated;
 
     private volatile boolean destroyed;
@@ -72,6 +78,7 @@ public final class ProtocolSession implements ServingSession {
     private ProtocolSession(int fd, FilesystemBridge bridge, BridgeOptions options) {
         this.device = new FuseDevice(fd);
         this.bridge = bridge;
+        this.ownerOnly = options.allowRoot() ? Native.effectiveUid() : NO_OWNER_CHECK;
         long wanted = options.syncRead() ? WANTED & ~InitFlags.ASYNC_READ : WANTED;
         if (!bridge.truncates()) {
             wanted &= ~InitFlags.ATOMIC_O_TRUNC;
@@ -218,6 +225,13 @@ public final class ProtocolSession implements ServingSession {
         }
         if (this.negotiated == null) {
             return Opcode.isNoReply(opcode) ? FilesystemBridge.NO_REPLY : -Errno.EIO; // as libfuse before INIT
+        }
+        if (this.ownerOnly != NO_OWNER_CHECK && !Opcode.isOpenToAnyCaller(opcode)) {
+            int uid = exchange.header.uid;
+            if (uid != this.ownerOnly && uid != 0) {
+                // allow_root: only the owner and root, as libfuse (EACCES; FORGET and INTERRUPT come as uid 0)
+                return Opcode.isNoReply(opcode) ? FilesystemBridge.NO_REPLY : -Errno.EACCES;
+            }
         }
         if (!this.bridge.answers(opcode)) {
             this.unimplemented.incrementAndGet(Math.min(Math.max(opcode, 0), 63));
