@@ -286,7 +286,10 @@ final class MountServing implements KernelMount.Sessions {
 
     private void workerEnded() {
         if (this.workers.decrementAndGet() == 0) {
-            this.ready.completeExceptionally(new LoopEndedException(this.loopErrno));
+            if (!this.ready.isDone()) {
+                // only then: every normal unmount ends here too, and an exception is costly to make
+                this.ready.completeExceptionally(new LoopEndedException(this.loopErrno));
+            }
             this.loopEnded.complete(null);
             if (this.freeWhenServingEnds) {
                 logger.info("FUSE mount '{}': the stuck callback returned; freeing the session left behind", name());
