@@ -10,9 +10,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 
+import io.github.fusespringboot.mount.natives.DirectoryEntries;
 import io.github.fusespringboot.mount.natives.Errno;
 import io.github.fusespringboot.mount.natives.Fusermount;
 import io.github.fusespringboot.mount.natives.KernelMounts;
+import io.github.fusespringboot.mount.natives.NativeCallException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,18 +104,28 @@ final class MountPoint {
             real = resolve(path);
             mode = -1;
         }
-        if (!options.nonEmpty()) {
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(real)) {
-                if (entries.iterator().hasNext()) {
-                    throw fail(MountPhase.VALIDATE, 0, "the mount point is not empty (the mount would hide its files)",
-                            "Empty it, choose another directory, or pass the option 'nonempty'", null);
-                }
-            }
-            catch (IOException ex) {
-                throw fail(MountPhase.VALIDATE, 0, "cannot list the mount point: " + ex, null, ex);
-            }
+        if (!options.nonEmpty() && hasEntries(real)) {
+            throw fail(MountPhase.VALIDATE, 0, "the mount point is not empty (the mount would hide its files)",
+                    "Empty it, choose another directory, or pass the option 'nonempty'", null);
         }
         warnIfWorldWritable(real, mode);
+    }
+
+    private boolean hasEntries(Path dir) {
+        if (DirectoryEntries.isAvailable()) {
+            try {
+                return DirectoryEntries.hasEntries(dir.toString());
+            }
+            catch (NativeCallException ex) {
+                throw fail(MountPhase.VALIDATE, ex.errno(), "cannot list the mount point: " + ex.getMessage(), null, ex);
+            }
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            return entries.iterator().hasNext();
+        }
+        catch (IOException ex) {
+            throw fail(MountPhase.VALIDATE, 0, "cannot list the mount point: " + ex, null, ex);
+        }
     }
 
     /** Creates the mount point when missing and allowed, resolves symbolic links, checks what it leads to. */
