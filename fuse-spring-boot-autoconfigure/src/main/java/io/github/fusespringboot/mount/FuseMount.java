@@ -193,7 +193,9 @@ public final class FuseMount implements AutoCloseable {
             this.serving.startServing();
             awaitInit(started);
             state(MountState.MOUNTED);
-            logger.debug("Mounted '{}' on {} in {} us", name(), mountPoint(), (System.nanoTime() - started) / 1000);
+            if (logger.isDebugEnabled()) {
+                logger.debug("Mounted '{}' on {} in {} us", name(), mountPoint(), (System.nanoTime() - started) / 1000);
+            }
         }
         catch (FuseMountException ex) {
             this.failure = ex;
