@@ -305,8 +305,9 @@ final class MountServing implements KernelMount.Sessions {
      */
     private void freeAbandonedSession() {
         if (this.workers.get() == 0) {
-            finishSession();
+            // the directories first: once the descriptor is closed, nothing of the mount is left
             this.undo.run();
+            finishSession();
         }
     }
 
