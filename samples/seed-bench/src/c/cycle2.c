@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -185,15 +186,21 @@ int main(int argc, char *argv[])
 	alarm(600);
 	pthread_t threads[256];
 	struct timespec t0, t1;
+	struct rusage r0, r1;
+	getrusage(RUSAGE_SELF, &r0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (int w = 0; w < workers; w++)
 		pthread_create(&threads[w], NULL, work, (void *) (long) w);
 	for (int w = 0; w < workers; w++)
 		pthread_join(threads[w], NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	getrusage(RUSAGE_SELF, &r1);
 	double seconds = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-	printf("RESULT mode=c-libfuse2 cycles=%d workers=%d loop=%s failures=%d aborted=%d seconds=%.1f cycles_per_s=%.0f\n",
+	double user = (r1.ru_utime.tv_sec - r0.ru_utime.tv_sec) * 1e6 + (r1.ru_utime.tv_usec - r0.ru_utime.tv_usec);
+	double sys = (r1.ru_stime.tv_sec - r0.ru_stime.tv_sec) * 1e6 + (r1.ru_stime.tv_usec - r0.ru_stime.tv_usec);
+	printf("RESULT mode=c-libfuse2 cycles=%d workers=%d loop=%s failures=%d aborted=%d seconds=%.1f cycles_per_s=%.0f "
+			"cpu_us_per_cycle=%.0f cpu_user_us=%.0f cpu_sys_us=%.0f\n",
 			cycles, workers, multithreaded ? "multi" : "single", atomic_load(&failures), atomic_load(&aborted), seconds,
-			cycles / seconds);
+			cycles / seconds, (user + sys) / cycles, user / cycles, sys / cycles);
 	return atomic_load(&failures) == 0 ? 0 : 1;
 }

@@ -180,11 +180,12 @@ public final class FuseMount implements AutoCloseable {
 
     // ------------------------------------------------------------------ mounting
 
-    void mount() {
+    /** {@code resolved}: the mount point as the manager resolved it (see {@link MountPoint#prepare}), or null. */
+    void mount(Path resolved) {
         long started = System.nanoTime();
         try {
             MountOptions options = this.point.parseOptions();
-            this.point.prepare(options);
+            this.point.prepare(options, resolved);
             this.kernel.mount(options, started);
             // now, not on first need: once somebody detaches the mount (umount -l) it leaves the mount
             // table, and the id is what still lets the escalation abort it
@@ -192,7 +193,9 @@ public final class FuseMount implements AutoCloseable {
             this.serving.startServing();
             awaitInit(started);
             state(MountState.MOUNTED);
-            logger.debug("Mounted '{}' on {} in {} us", name(), mountPoint(), (System.nanoTime() - started) / 1000);
+            if (logger.isDebugEnabled()) {
+                logger.debug("Mounted '{}' on {} in {} us", name(), mountPoint(), (System.nanoTime() - started) / 1000);
+            }
         }
         catch (FuseMountException ex) {
             this.failure = ex;

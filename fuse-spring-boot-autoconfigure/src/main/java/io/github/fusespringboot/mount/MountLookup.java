@@ -43,8 +43,20 @@ final class MountLookup {
 
     /** The topmost mount on exactly this directory, if it is a mount point. */
     static Optional<MountTable.Entry> at(Path dir) {
-        if (fast()) {
-            PathMount path = KernelMounts.statx(dir.toString());
+        return at(dir, stat(dir));
+    }
+
+    /**
+     * What statx says about {@code dir} (not following it: its type and mode, and the mount it is
+     * on), for {@link #at(Path, PathMount)} and the caller alike; null on the mountinfo path.
+     */
+    static PathMount stat(Path dir) {
+        return fast() ? KernelMounts.statx(dir.toString()) : null;
+    }
+
+    /** {@link #at(Path)} with what {@link #stat(Path)} said about {@code dir} just now. */
+    static Optional<MountTable.Entry> at(Path dir, PathMount path) {
+        if (path != null && fast()) {
             if (path.ok()) {
                 if (!path.mountRoot()) {
                     return Optional.empty();
@@ -82,9 +94,9 @@ final class MountLookup {
     static Identity identify(Path target, String source) {
         PathMount path = fast() ? KernelMounts.statx(target.toString()) : null;
         if (path != null && path.ok() && path.mountRoot()) {
-            Description mount = KernelMounts.statmount(path.mountId());
-            if (mount.ok() && mount.complete()) {
-                return mount.source().equals(source)
+            String topmost = KernelMounts.source(path.mountId());
+            if (topmost != null) {
+                return topmost.equals(source)
                         ? new Identity(path.mountId(), connectionId(path.devMajor(), path.devMinor())) : Identity.UNKNOWN;
             }
         }

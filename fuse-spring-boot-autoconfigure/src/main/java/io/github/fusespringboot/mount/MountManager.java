@@ -108,7 +108,7 @@ public final class MountManager implements AutoCloseable {
         this.pathKeys.put(mount, key);
         long started = System.nanoTime();
         try {
-            mount.mount();
+            mount.mount(key);
         }
         catch (FuseMountException ex) {
             forget(mount);

@@ -65,7 +65,19 @@ final class MountOptions {
      * Parses the options of a mount.
      * @throws IllegalArgumentException naming the first option that is unknown or malformed
      */
+    /** What a mount that gives no options gets (read-write, read-only): parsed once, not on every mount. */
+    private static final MountOptions NONE_READ_WRITE = parseGiven(List.of(), false);
+
+    private static final MountOptions NONE_READ_ONLY = parseGiven(List.of(), true);
+
     static MountOptions parse(List<String> options, boolean readOnly) {
+        if (options.isEmpty()) {
+            return readOnly ? NONE_READ_ONLY : NONE_READ_WRITE;
+        }
+        return parseGiven(options, readOnly);
+    }
+
+    private static MountOptions parseGiven(List<String> options, boolean readOnly) {
         boolean ro = readOnly;
         boolean suid = false;
         boolean dev = false;

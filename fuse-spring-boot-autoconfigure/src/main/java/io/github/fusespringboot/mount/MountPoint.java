@@ -10,8 +10,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 
+import io.github.fusespringboot.mount.natives.DirectoryEntries;
 import io.github.fusespringboot.mount.natives.Errno;
 import io.github.fusespringboot.mount.natives.Fusermount;
+import io.github.fusespringboot.mount.natives.KernelMounts;
+import io.github.fusespringboot.mount.natives.NativeCallException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,8 +75,13 @@ final class MountPoint {
         }
     }
 
-    /** Checks the mount point (creating it when allowed) and resolves it to {@link #target()}. */
-    void prepare(MountOptions options) {
+    /**
+     * Checks the mount point (creating it when allowed) and resolves it to {@link #target()}.
+     * {@code resolved} is the directory as the manager resolved it just before (symbolic links
+     * followed), or null: when it is the mount point itself and statx says that is a directory, the
+     * path has no link to resolve and is not resolved again.
+     */
+    void prepare(MountOptions options, Path resolved) {
         Path requested = this.spec.mountPoint();
         if (!requested.isAbsolute()) {
             throw fail(MountPhase.VALIDATE, 0, "the mount point '" + requested + "' is not an absolute path",
@@ -82,7 +90,46 @@ final class MountPoint {
         Path path = requested.normalize();
         this.target = path;
         checkNotSystemDirectory(path);
-        checkNotMountPoint(path);
+        KernelMounts.PathMount stat = MountLookup.stat(path);
+        checkNotMountPoint(path, stat);
+        Path real;
+        int mode;
+        if (stat != null && stat.ok() && !stat.mountRoot() && stat.isDirectory() && path.equals(resolved)) {
+            // an existing directory, reached without a symbolic link, nothing mounted on it (a stale
+            // mount cleaned up just now would have hidden it): statx said all that is asked below
+            real = path;
+            mode = stat.mode();
+        }
+        else {
+            real = resolve(path);
+            mode = -1;
+        }
+        if (!options.nonEmpty() && hasEntries(real)) {
+            throw fail(MountPhase.VALIDATE, 0, "the mount point is not empty (the mount would hide its files)",
+                    "Empty it, choose another directory, or pass the option 'nonempty'", null);
+        }
+        warnIfWorldWritable(real, mode);
+    }
+
+    private boolean hasEntries(Path dir) {
+        if (DirectoryEntries.isAvailable()) {
+            try {
+                return DirectoryEntries.hasEntries(dir.toString());
+            }
+            catch (NativeCallException ex) {
+                throw fail(MountPhase.VALIDATE, ex.errno(), "cannot list the mount point: " + ex.getMessage(), null, ex);
+            }
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            return entries.iterator().hasNext();
+        }
+        catch (IOException ex) {
+            throw fail(MountPhase.VALIDATE, 0, "cannot list the mount point: " + ex, null, ex);
+        }
+    }
+
+    /** Creates the mount point when missing and allowed, resolves symbolic links, checks what it leads to. */
+    private Path resolve(Path path) {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             if (!this.spec.createMountPoint()) {
                 throw fail(MountPhase.VALIDATE, Errno.ENOENT, "the mount point does not exist",
@@ -103,21 +150,10 @@ final class MountPoint {
         }
         if (!real.equals(path)) {
             checkNotSystemDirectory(real);
-            checkNotMountPoint(real);
+            checkNotMountPoint(real, MountLookup.stat(real));
             this.target = real;
         }
-        if (!options.nonEmpty()) {
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(real)) {
-                if (entries.iterator().hasNext()) {
-                    throw fail(MountPhase.VALIDATE, 0, "the mount point is not empty (the mount would hide its files)",
-                            "Empty it, choose another directory, or pass the option 'nonempty'", null);
-                }
-            }
-            catch (IOException ex) {
-                throw fail(MountPhase.VALIDATE, 0, "cannot list the mount point: " + ex, null, ex);
-            }
-        }
-        warnIfWorldWritable(real);
+        return real;
     }
 
     private void checkNotSystemDirectory(Path path) {
@@ -128,8 +164,8 @@ final class MountPoint {
         }
     }
 
-    private void checkNotMountPoint(Path path) {
-        MountTable.Entry entry = MountLookup.at(path).orElse(null);
+    private void checkNotMountPoint(Path path, KernelMounts.PathMount stat) {
+        MountTable.Entry entry = MountLookup.at(path, stat).orElse(null);
         if (entry == null) {
             return;
         }
@@ -157,15 +193,23 @@ final class MountPoint {
         }
     }
 
-    private void warnIfWorldWritable(Path path) {
-        try {
-            if (Files.getPosixFilePermissions(path).contains(PosixFilePermission.OTHERS_WRITE)) {
-                logger.warn("FUSE mount '{}': mount point {} is world-writable; anyone can swap it for a link before "
-                        + "the next mount", name(), path);
+    /** {@code mode}: the directory's mode as statx gave it, or -1 to read it now. */
+    private void warnIfWorldWritable(Path path, int mode) {
+        boolean worldWritable;
+        if (mode != -1) {
+            worldWritable = (mode & 0002) != 0;
+        }
+        else {
+            try {
+                worldWritable = Files.getPosixFilePermissions(path).contains(PosixFilePermission.OTHERS_WRITE);
+            }
+            catch (IOException | UnsupportedOperationException ex) {
+                return; // only a warning
             }
         }
-        catch (IOException | UnsupportedOperationException ex) {
-            // only a warning
+        if (worldWritable) {
+            logger.warn("FUSE mount '{}': mount point {} is world-writable; anyone can swap it for a link before "
+                    + "the next mount", name(), path);
         }
     }
 

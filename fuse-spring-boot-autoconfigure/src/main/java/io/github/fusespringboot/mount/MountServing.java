@@ -273,7 +273,10 @@ final class MountServing implements KernelMount.Sessions {
 
     private void workerEnded() {
         if (this.workers.decrementAndGet() == 0) {
-            this.ready.completeExceptionally(new LoopEndedException(this.loopErrno));
+            if (!this.ready.isDone()) {
+                // only then: every normal unmount ends here too, and an exception is costly to make
+                this.ready.completeExceptionally(new LoopEndedException(this.loopErrno));
+            }
             this.loopEnded.complete(null);
             if (this.freeWhenServingEnds) {
                 logger.info("FUSE mount '{}': the stuck callback returned; freeing the session left behind", name());
@@ -289,8 +292,9 @@ final class MountServing implements KernelMount.Sessions {
      */
     private void freeAbandonedSession() {
         if (this.workers.get() == 0) {
-            finishSession();
+            // the directories first: once the descriptor is closed, nothing of the mount is left
             this.undo.run();
+            finishSession();
         }
     }
 

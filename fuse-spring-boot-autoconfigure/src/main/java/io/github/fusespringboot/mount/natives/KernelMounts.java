@@ -40,6 +40,12 @@ public final class KernelMounts {
     // include/uapi/linux/stat.h
     static final int STATX_MNT_ID_UNIQUE = 0x4000;
 
+    static final int STATX_TYPE_AND_MODE = 0x1 | 0x2;
+
+    static final int S_IFMT = 0xF000;
+
+    static final int S_IFDIR = 0x4000;
+
     static final long STATX_ATTR_MOUNT_ROOT = 0x2000;
 
     private static final int STATX_SIZE = 256;
@@ -47,6 +53,8 @@ public final class KernelMounts {
     private static final int STX_MASK = 0;
 
     private static final int STX_ATTRIBUTES = 8;
+
+    private static final int STX_MODE = 28;
 
     private static final int STX_ATTRIBUTES_MASK = 56;
 
@@ -151,39 +159,54 @@ public final class KernelMounts {
         return available;
     }
 
-    /** What statx says about the mount a path is on. */
-    public record PathMount(int errno, long mountId, boolean mountRoot, int devMajor, int devMinor) {
+    /**
+     * What statx says about the mount a path is on, and about the path itself: its file type and
+     * permission bits ({@code mode}, -1 when the kernel did not say).
+     */
+    public record PathMount(int errno, long mountId, boolean mountRoot, int devMajor, int devMinor, int mode) {
 
         /** Whether statx answered. */
         public boolean ok() {
             return this.errno == 0;
         }
 
+        /** Whether the path itself (not followed, were it a symbolic link) is a directory. */
+        public boolean isDirectory() {
+            return this.mode != -1 && (this.mode & S_IFMT) == S_IFDIR;
+        }
+
+        static PathMount failed(int errno) {
+            return new PathMount(errno, 0, false, 0, 0, -1);
+        }
+
     }
 
     /**
-     * {@code statx(path, AT_SYMLINK_NOFOLLOW | AT_STATX_DONT_SYNC, STATX_MNT_ID_UNIQUE)}. A failed
-     * call gives its errno; a kernel without unique mount ids gives ENOSYS (and
+     * {@code statx(path, AT_SYMLINK_NOFOLLOW | AT_STATX_DONT_SYNC, STATX_MNT_ID_UNIQUE | STATX_TYPE |
+     * STATX_MODE)} (type and mode come from the inode as it is cached: no request to a FUSE server
+     * either). A failed call gives its errno; a kernel without unique mount ids gives ENOSYS (and
      * {@link #isAvailable()} turns false).
      */
     public static PathMount statx(String path) {
         if (!available) {
-            return new PathMount(Errno.ENOSYS, 0, false, 0, 0);
+            return PathMount.failed(Errno.ENOSYS);
         }
         Pointer buffer = buffer(0);
         Pointer stat = buffer.slice(STATX_AT, STATX_SIZE);
         stat.putInt(STX_MASK, 0);
-        if (Native.libc().statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW | AT_STATX_DONT_SYNC, STATX_MNT_ID_UNIQUE,
-                stat) != 0) {
-            return new PathMount(Native.lastErrno(), 0, false, 0, 0);
+        if (Native.libc().statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW | AT_STATX_DONT_SYNC,
+                STATX_MNT_ID_UNIQUE | STATX_TYPE_AND_MODE, stat) != 0) {
+            return PathMount.failed(Native.lastErrno());
         }
-        if ((stat.getInt(STX_MASK) & STATX_MNT_ID_UNIQUE) == 0
-                || (stat.getLong(STX_ATTRIBUTES_MASK) & STATX_ATTR_MOUNT_ROOT) == 0) {
+        int mask = stat.getInt(STX_MASK);
+        if ((mask & STATX_MNT_ID_UNIQUE) == 0 || (stat.getLong(STX_ATTRIBUTES_MASK) & STATX_ATTR_MOUNT_ROOT) == 0) {
             available = false; // before Linux 6.8
-            return new PathMount(Errno.ENOSYS, 0, false, 0, 0);
+            return PathMount.failed(Errno.ENOSYS);
         }
+        int mode = ((mask & STATX_TYPE_AND_MODE) == STATX_TYPE_AND_MODE) ? Short.toUnsignedInt(stat.getShort(STX_MODE))
+                : -1;
         return new PathMount(0, stat.getLong(STX_MNT_ID), (stat.getLong(STX_ATTRIBUTES) & STATX_ATTR_MOUNT_ROOT) != 0,
-                stat.getInt(STX_DEV_MAJOR), stat.getInt(STX_DEV_MINOR));
+                stat.getInt(STX_DEV_MAJOR), stat.getInt(STX_DEV_MINOR), mode);
     }
 
     /**
@@ -206,8 +229,32 @@ public final class KernelMounts {
      * ENOENT means no such mount in this process's mount namespace (unmounted or detached).
      */
     public static Description statmount(long mountId) {
+        Answer answer = statmount(mountId, DESCRIBE);
+        return answer.ok() ? describe(answer.out) : failed(answer.errno);
+    }
+
+    /**
+     * The source of one mount ({@code statmount(mountId, SB_SOURCE)}), asking the kernel for nothing
+     * else; null when the call failed or this kernel does not say the source (before Linux 6.13).
+     */
+    public static String source(long mountId) {
+        Answer answer = statmount(mountId, STATMOUNT_SB_SOURCE);
+        return (answer.ok() && (answer.out.getLong(SM_MASK) & STATMOUNT_SB_SOURCE) != 0)
+                ? string(answer.out, SM_SB_SOURCE) : null;
+    }
+
+    /** What one statmount call gave: the calling thread's {@code struct statmount}, or an errno. */
+    private record Answer(int errno, Pointer out) {
+
+        boolean ok() {
+            return this.errno == 0;
+        }
+
+    }
+
+    private static Answer statmount(long mountId, long fields) {
         if (!available) {
-            return failed(Errno.ENOSYS);
+            return new Answer(Errno.ENOSYS, null);
         }
         int size = INITIAL_BUFFER;
         while (true) {
@@ -216,10 +263,10 @@ public final class KernelMounts {
             request.putInt(0, MNT_ID_REQ_SIZE_VER0);
             request.putInt(4, 0);
             request.putLong(8, mountId);
-            request.putLong(16, DESCRIBE);
+            request.putLong(16, fields);
             Pointer out = buffer.slice(STATMOUNT_AT, size);
             if (SYSCALLS.syscall(SYS_STATMOUNT, request, out, size, 0) >= 0) {
-                return describe(out);
+                return new Answer(0, out);
             }
             int errno = Native.lastErrno();
             if (errno == EOVERFLOW && size < (1 << 20)) {
@@ -229,7 +276,7 @@ public final class KernelMounts {
             if (errno == Errno.ENOSYS) {
                 available = false;
             }
-            return failed(errno);
+            return new Answer(errno, null);
         }
     }
 

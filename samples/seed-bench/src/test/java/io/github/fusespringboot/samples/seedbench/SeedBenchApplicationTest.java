@@ -35,6 +35,8 @@ class SeedBenchApplicationTest {
                         + "mount_p99_ms=\\S+ unmount_p50_ms=\\S+ unmount_p99_ms=\\S+ leaked_mounts=0 leaked_fds=0 "
                         + "leaked_threads=0");
         assertThat(output.getOut()).contains("MEMORY phase=start", "MEMORY phase=end");
+        assertThat(output.getOut()).containsPattern("CPU us per cycle: total=\\d+ user=\\d+ sys=\\d+ workers=\\d+ "
+                + "\\(user \\d+\\) serving=\\d+ jit=\\d+ gc=\\d+ other=-?\\d+");
         assertThat(MountTable.read().fuseMountsUnder(root)).isEmpty();
         Files.deleteIfExists(root);
     }
