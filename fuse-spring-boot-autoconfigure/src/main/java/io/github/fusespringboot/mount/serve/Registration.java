@@ -61,33 +61,24 @@ final class Registration {
         this.reactor.poll().add(this.session.fd(), this.token, this.watch); // fills it as it was
     }
 
-    /** Reads and runs one request, on the pool thread epoll woke for this descriptor's readiness. */
+    /**
+     * Reads and runs the request epoll woke this pool thread for, then, while the mount has room under
+     * its cap, reads the descriptor once more before going back to epoll: a caller that sends its next
+     * request as soon as it has the answer (one client reading a file, a stat after a lookup) finds
+     * the thread that just served it, instead of waking another (which costs a cross-CPU wake-up and,
+     * when the caller runs on this thread's CPU and preempts it at the reply, happens every time).
+     * Another thread epoll wakes meanwhile finds the request taken, reads EAGAIN and re-arms.
+     */
     void serveOne(ServingPool.Worker worker) {
         if (this.ended) {
             return;
         }
         Pointer event = worker.event;
         ServingSession.Buffer buffer = this.session.buffer();
-        int length;
-        while (true) {
-            length = this.session.receive(buffer);
-            if (length >= 0) {
-                break;
-            }
-            int errno = -length;
-            if (errno == Errno.EINTR || errno == Errno.ENOENT) {
-                continue; // ENOENT: a request interrupted before it was read
-            }
-            if (errno == Errno.EAGAIN) {
-                rearm(event); // a spurious wake-up
-                return;
-            }
-            end((errno == Errno.ENODEV || errno == Errno.ECONNABORTED) ? 0 : errno, event);
+        int length = read(buffer, event, true);
+        if (length < 0) {
             return;
         }
-        this.handle.requestStarted();
-        boolean init = this.session.isInit(buffer);
-        worker.serving(this);
         boolean rearm;
         synchronized (this) {
             this.inFlight++;
@@ -97,6 +88,55 @@ final class Registration {
         if (rearm) {
             rearm(event);
         }
+        while (true) {
+            run(worker, buffer, length, event);
+            synchronized (this) {
+                // again only with room for one more beside it, so the descriptor stays armed for others
+                if (this.ended || !this.armed || this.inFlight + 1 >= this.cap) {
+                    return;
+                }
+                this.inFlight++;
+            }
+            length = read(buffer, event, false);
+            if (length < 0) {
+                synchronized (this) {
+                    this.inFlight--;
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * One request into {@code buffer}: its length, or -1 when there is none (EAGAIN: re-armed if
+     * {@code woken}, epoll having disarmed the descriptor for this thread) or the mount ended.
+     */
+    private int read(ServingSession.Buffer buffer, Pointer event, boolean woken) {
+        while (true) {
+            int length = this.session.receive(buffer);
+            if (length >= 0) {
+                return length;
+            }
+            int errno = -length;
+            if (errno == Errno.EINTR || errno == Errno.ENOENT) {
+                continue; // ENOENT: a request interrupted before it was read
+            }
+            if (errno == Errno.EAGAIN) {
+                if (woken) {
+                    rearm(event); // taken by the thread that served the one before, or a spurious wake-up
+                }
+                return -1;
+            }
+            end((errno == Errno.ENODEV || errno == Errno.ECONNABORTED) ? 0 : errno, event);
+            return -1;
+        }
+    }
+
+    /** Runs a request read and counted in flight; then counts it done and re-arms if the cap had stopped reading. */
+    private void run(ServingPool.Worker worker, ServingSession.Buffer buffer, int length, Pointer event) {
+        this.handle.requestStarted();
+        boolean init = this.session.isInit(buffer);
+        worker.serving(this);
         try {
             this.session.process(buffer, length);
             if (init) {
@@ -104,6 +144,7 @@ final class Registration {
             }
         }
         finally {
+            boolean rearm;
             synchronized (this) {
                 this.inFlight--;
                 rearm = !this.armed && !this.ended;
