@@ -21,6 +21,8 @@ public final class FuseDevice {
 
     private static final int O_NONBLOCK = 0x800;
 
+    private static final short POLLIN = 0x1;
+
     private final int fd;
 
     private volatile boolean closed;
@@ -39,6 +41,18 @@ public final class FuseDevice {
         if (flags < 0 || Native.libc().fcntl(this.fd, F_SETFL, flags | O_NONBLOCK) < 0) {
             throw new NativeCallException("fcntl(O_NONBLOCK)", Native.lastErrno());
         }
+    }
+
+    /**
+     * Whether a request waits to be read now: {@code poll} with no timeout, {@code pollfd} 8 bytes
+     * of the caller's ({@code struct pollfd}).
+     */
+    public boolean readable(NativeBuffer pollfd) {
+        Pointer p = pollfd.pointer();
+        p.putInt(0, this.fd);
+        p.putShort(4, POLLIN);
+        p.putShort(6, (short) 0);
+        return Native.libc().poll(p, 1, 0) > 0 && (p.getShort(6) & POLLIN) != 0;
     }
 
     /** The descriptor. */

@@ -178,6 +178,11 @@ public final class ProtocolSession implements ServingSession {
     }
 
     @Override
+    public boolean pending(Buffer buffer) {
+        return this.device.readable(((Buffers) buffer).pollfd);
+    }
+
+    @Override
     public boolean isInit(Buffer buffer) {
         return ((Buffers) buffer).exchange.in().getInt(4) == Opcode.INIT;
     }
@@ -293,6 +298,8 @@ public final class ProtocolSession implements ServingSession {
         final NativeBuffer header = new NativeBuffer(OutHeader.SIZE);
 
         final FuseDevice.ReplyVector vector = new FuseDevice.ReplyVector();
+
+        final NativeBuffer pollfd = new NativeBuffer(8);
 
         Buffers(Exchange exchange) {
             this.exchange = exchange;

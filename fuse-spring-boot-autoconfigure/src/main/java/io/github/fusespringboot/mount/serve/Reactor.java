@@ -41,6 +41,8 @@ public final class Reactor {
      */
     private volatile Registration[] slots = new Registration[64];
 
+    private final SoloWatch soloWatch = new SoloWatch(() -> this.slots);
+
     private int nextSlot;
 
     private int watched;
@@ -115,6 +117,10 @@ public final class Reactor {
 
     ServingPool pool() {
         return this.pool;
+    }
+
+    SoloWatch soloWatch() {
+        return this.soloWatch;
     }
 
     private synchronized Registration register(ProtocolSession session, ServingHandle handle, int cap) {

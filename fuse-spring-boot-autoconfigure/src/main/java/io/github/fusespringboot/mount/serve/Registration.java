@@ -37,6 +37,11 @@ final class Registration {
 
     private boolean armed;
 
+    /** Whether one thread serves the mount alone, its descriptor out of epoll (see {@link #serveOne}). */
+    private boolean alone;
+
+    private long aloneSince;
+
     private volatile boolean ended;
 
     Registration(Reactor reactor, ProtocolSession session, ServingHandle handle, int cap, long token) {
@@ -62,12 +67,14 @@ final class Registration {
     }
 
     /**
-     * Reads and runs the request epoll woke this pool thread for, then, while the mount has room under
-     * its cap, reads the descriptor once more before going back to epoll: a caller that sends its next
-     * request as soon as it has the answer (one client reading a file, a stat after a lookup) finds
-     * the thread that just served it, instead of waking another (which costs a cross-CPU wake-up and,
-     * when the caller runs on this thread's CPU and preempts it at the reply, happens every time).
-     * Another thread epoll wakes meanwhile finds the request taken, reads EAGAIN and re-arms.
+     * Reads and runs the request epoll woke this pool thread for. When it is the mount's only request
+     * in flight, the thread serves the mount alone: the descriptor stays out of epoll while the
+     * request runs, and afterwards the thread reads the next request itself (non-blocking) before it
+     * re-arms and goes back to epoll. So a caller that sends one request after the other (a single
+     * reader, a stat after a lookup) is served by the one thread, and no other thread is woken for a
+     * request this one will take anyway (which, on two cores, costs a cross-CPU wake-up per request).
+     * A second request already waiting ends it (the others help again, up to the cap), and so does the
+     * {@link SoloWatch} when the request takes longer than {@link SoloWatch#SOLO_LIMIT_NANOS}.
      */
     void serveOne(ServingPool.Worker worker) {
         if (this.ended) {
@@ -80,30 +87,87 @@ final class Registration {
             return;
         }
         boolean rearm;
+        boolean alone = this.cap > 1 && !this.session.pending(buffer); // no other request waiting
         synchronized (this) {
             this.inFlight++;
-            rearm = this.inFlight < this.cap;
-            this.armed = rearm;
+            alone &= this.inFlight == 1;
+            if (alone) {
+                this.alone = true;
+                this.aloneSince = System.nanoTime();
+                this.armed = true; // owned by this thread, which reads again or re-arms
+                rearm = false;
+            }
+            else {
+                rearm = this.inFlight < this.cap;
+                this.armed = rearm;
+            }
+        }
+        if (alone) {
+            this.reactor.soloWatch().started();
         }
         if (rearm) {
             rearm(event);
         }
         while (true) {
             run(worker, buffer, length, event);
+            if (!alone) {
+                return;
+            }
             synchronized (this) {
-                // again only with room for one more beside it, so the descriptor stays armed for others
-                if (this.ended || !this.armed || this.inFlight + 1 >= this.cap) {
-                    return;
+                if (!this.alone) {
+                    return; // the watch shared the mount out (and re-armed it) while the request ran
                 }
                 this.inFlight++;
             }
             length = read(buffer, event, false);
-            if (length < 0) {
-                synchronized (this) {
+            boolean another = length >= 0;
+            // more than that one waiting: other clients at once, which the other threads help with
+            boolean queue = another && this.session.pending(buffer);
+            boolean stopped;
+            synchronized (this) {
+                boolean wasAlone = this.alone; // false when the watch shared the mount out during the read
+                if (!another) {
                     this.inFlight--;
                 }
+                alone = wasAlone && another && !queue && this.inFlight == 1 && !this.ended;
+                if (alone) {
+                    this.aloneSince = System.nanoTime();
+                }
+                else {
+                    this.alone = false;
+                }
+                stopped = wasAlone && !alone;
+                rearm = stopped && !this.ended;
+            }
+            if (stopped) {
+                this.reactor.soloWatch().ended();
+            }
+            if (rearm) {
+                rearm(event);
+            }
+            if (!another) {
                 return;
             }
+        }
+    }
+
+    /**
+     * From the {@link SoloWatch}: gives the mount back to epoll when one thread has served it alone
+     * for longer than the limit (its request is slow, or its callback blocks), so that its next
+     * requests are read by other threads meanwhile.
+     */
+    void shareIfSlow(long now, Pointer scratch) {
+        boolean rearm;
+        synchronized (this) {
+            if (!this.alone || now - this.aloneSince < SoloWatch.SOLO_LIMIT_NANOS) {
+                return;
+            }
+            this.alone = false;
+            rearm = !this.ended;
+        }
+        this.reactor.soloWatch().ended();
+        if (rearm) {
+            rearm(scratch);
         }
     }
 

@@ -26,6 +26,9 @@ public interface ServingSession {
      */
     int receive(Buffer buffer);
 
+    /** Whether another request waits to be read now ({@code buffer}: the calling thread's). */
+    boolean pending(Buffer buffer);
+
     /** Whether the request just received is the kernel's INIT. */
     boolean isInit(Buffer buffer);
 

@@ -1,0 +1,98 @@
+// The one thread that hands a mount back to the whole pool when the thread serving it alone takes too long.
+package io.github.fusespringboot.mount.serve;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+import io.github.fusespringboot.mount.natives.EventPoll;
+import jnr.ffi.Pointer;
+
+/**
+ * While a pool thread serves a mount alone ({@link Registration}: its descriptor left out of epoll
+ * so that the caller's next request comes back to that thread, with no other thread woken), this
+ * watch makes sure the mount's other requests do not wait behind a slow callback: every
+ * {@link #TICK_NANOS} it gives each mount served alone for longer than {@link #SOLO_LIMIT_NANOS} back
+ * to epoll. It ticks only while some mount is served alone, and parks (no wake-ups at all) after a
+ * second without one; the first mount served alone after that wakes it.
+ */
+final class SoloWatch {
+
+    /** A request served alone longer than this lets the pool's other threads read the mount again. */
+    static final long SOLO_LIMIT_NANOS = TimeUnit.MICROSECONDS.toNanos(1000);
+
+    static final long TICK_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+
+    private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /** Name of the watch's thread. */
+    static final String THREAD_NAME = "fuse-solo-watch";
+
+    private final AtomicInteger solo = new AtomicInteger();
+
+    private final Supplier<Registration[]> registrations;
+
+    /** The {@code struct epoll_event} the watch's thread re-arms (or, failing that, removes) descriptors with. */
+    private final Pointer scratch = EventPoll.event();
+
+    private volatile Thread thread;
+
+    private volatile boolean parked;
+
+    SoloWatch(Supplier<Registration[]> registrations) {
+        this.registrations = registrations;
+    }
+
+    /** A mount is now served alone. */
+    void started() {
+        this.solo.incrementAndGet();
+        Thread watcher = this.thread;
+        if (watcher == null) {
+            start();
+        }
+        else if (this.parked) {
+            LockSupport.unpark(watcher);
+        }
+    }
+
+    /** A mount is no longer served alone. */
+    void ended() {
+        this.solo.decrementAndGet();
+    }
+
+    private synchronized void start() {
+        if (this.thread == null) {
+            Thread watcher = new Thread(this::watch, THREAD_NAME);
+            watcher.setDaemon(true);
+            this.thread = watcher;
+            watcher.start();
+        }
+    }
+
+    private void watch() {
+        long idleSince = System.nanoTime();
+        while (true) {
+            if (this.solo.get() > 0) {
+                idleSince = System.nanoTime();
+            }
+            else if (System.nanoTime() - idleSince > IDLE_NANOS) {
+                this.parked = true;
+                if (this.solo.get() == 0) {
+                    LockSupport.park(this);
+                }
+                this.parked = false;
+                idleSince = System.nanoTime();
+                continue;
+            }
+            LockSupport.parkNanos(this, TICK_NANOS);
+            long now = System.nanoTime();
+            for (Registration registration : this.registrations.get()) {
+                if (registration != null) {
+                    registration.shareIfSlow(now, this.scratch);
+                }
+            }
+        }
+    }
+
+}
