@@ -87,7 +87,8 @@ final class Registration {
             return;
         }
         boolean rearm;
-        boolean alone = this.cap > 1 && !this.session.pending(buffer); // no other request waiting
+        // alone when nothing else is in flight (read without the lock: checked again under it) nor waiting
+        boolean alone = this.cap > 1 && inFlightNow() == 0 && !this.session.pending(buffer);
         synchronized (this) {
             this.inFlight++;
             alone &= this.inFlight == 1;
@@ -111,6 +112,7 @@ final class Registration {
         while (true) {
             run(worker, buffer, length, event);
             if (!alone) {
+                serveQueued(worker, buffer, event);
                 return;
             }
             synchronized (this) {
@@ -149,6 +151,34 @@ final class Registration {
                 return;
             }
         }
+    }
+
+    /**
+     * With others serving the mount too: runs the requests this thread can read at once (a queue of
+     * them, several callers at a time) while the mount has room under its cap, then goes back to epoll.
+     * The descriptor stays armed throughout, so the other threads keep reading too.
+     */
+    private void serveQueued(ServingPool.Worker worker, ServingSession.Buffer buffer, Pointer event) {
+        while (true) {
+            synchronized (this) {
+                if (this.ended || !this.armed || this.alone || this.inFlight + 1 >= this.cap) {
+                    return;
+                }
+                this.inFlight++;
+            }
+            int length = read(buffer, event, false);
+            if (length < 0) {
+                synchronized (this) {
+                    this.inFlight--;
+                }
+                return;
+            }
+            run(worker, buffer, length, event);
+        }
+    }
+
+    private synchronized int inFlightNow() {
+        return this.inFlight;
     }
 
     /**
