@@ -183,6 +183,12 @@ public final class ProtocolSession implements ServingSession {
     }
 
     @Override
+    public boolean isOrdered(Buffer buffer) {
+        int opcode = ((Buffers) buffer).exchange.in().getInt(4);
+        return opcode == Opcode.RELEASE || opcode == Opcode.RELEASEDIR;
+    }
+
+    @Override
     public boolean isInit(Buffer buffer) {
         return ((Buffers) buffer).exchange.in().getInt(4) == Opcode.INIT;
     }

@@ -73,7 +73,8 @@ final class Registration {
      * re-arms and goes back to epoll. So a caller that sends one request after the other (a single
      * reader, a stat after a lookup) is served by the one thread, and no other thread is woken for a
      * request this one will take anyway (which, on two cores, costs a cross-CPU wake-up per request).
-     * A second request already waiting ends it (the others help again, up to the cap), and so does the
+     * A second request already waiting ends it (the others help again, up to the cap; not after a
+     * RELEASE, whose program's next request must find the file closed), and so does the
      * {@link SoloWatch} when the request takes longer than {@link SoloWatch#SOLO_LIMIT_NANOS}.
      */
     void serveOne(ServingPool.Worker worker) {
@@ -88,7 +89,9 @@ final class Registration {
         }
         boolean rearm;
         // alone when nothing else is in flight (read without the lock: checked again under it) nor waiting
-        boolean alone = this.cap > 1 && inFlightNow() == 0 && !this.session.pending(buffer);
+        // a RELEASE is served alone even with requests waiting: they may be its program's next ones
+        boolean alone = this.cap > 1 && inFlightNow() == 0
+                && (this.session.isOrdered(buffer) || !this.session.pending(buffer));
         synchronized (this) {
             this.inFlight++;
             alone &= this.inFlight == 1;
@@ -124,7 +127,7 @@ final class Registration {
             length = read(buffer, event, false);
             boolean another = length >= 0;
             // more than that one waiting: other clients at once, which the other threads help with
-            boolean queue = another && this.session.pending(buffer);
+            boolean queue = another && !this.session.isOrdered(buffer) && this.session.pending(buffer);
             boolean stopped;
             synchronized (this) {
                 boolean wasAlone = this.alone; // false when the watch shared the mount out during the read

@@ -29,6 +29,13 @@ public interface ServingSession {
     /** Whether another request waits to be read now ({@code buffer}: the calling thread's). */
     boolean pending(Buffer buffer);
 
+    /**
+     * Whether the request just received should end before the mount's next requests start: a RELEASE
+     * (or RELEASEDIR), which the kernel sends without waiting for it, so that the UNLINK a program
+     * sends after its close finds the file closed (and unlinks it instead of hiding it).
+     */
+    boolean isOrdered(Buffer buffer);
+
     /** Whether the request just received is the kernel's INIT. */
     boolean isInit(Buffer buffer);
 
