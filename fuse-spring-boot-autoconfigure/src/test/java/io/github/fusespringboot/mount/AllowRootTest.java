@@ -1,10 +1,8 @@
 package io.github.fusespringboot.mount;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -47,12 +45,7 @@ class AllowRootTest {
     }
 
     private static String statAsNobody(Path file) throws Exception {
-        Process stat = new ProcessBuilder(ChildJvm.tool("setpriv"), "--reuid=" + NOBODY, "--regid=" + NOBODY,
-                "--clear-groups", "--", "stat", "-c", "%s", file.toString())
-            .redirectErrorStream(true)
-            .start();
-        assertThat(stat.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        return new String(stat.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        return ChildJvm.runAs(NOBODY, "stat", "-c", "%s", file.toString()).output();
     }
 
     /** A root directory with one file of three bytes, counting getattr calls. */

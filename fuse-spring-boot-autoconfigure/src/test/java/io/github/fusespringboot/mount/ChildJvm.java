@@ -279,6 +279,27 @@ public final class ChildJvm {
     // ------------------------------------------------------------------ helpers
 
     /** The absolute path of a util-linux tool. */
+    /** A command run by {@link #runAs}: its pid, exit status and output (stdout and stderr, trimmed). */
+    public record Ran(long pid, int exit, String output) {
+    }
+
+    /**
+     * Runs {@code command} as uid and gid {@code uid} with no supplementary groups ({@code setpriv}
+     * execs it, so the kernel sees the command's own pid), bounded at 30 s.
+     */
+    public static Ran runAs(long uid, String... command) throws Exception {
+        List<String> all = new java.util.ArrayList<>(List.of(tool("setpriv"), "--reuid=" + uid, "--regid=" + uid,
+                "--clear-groups", "--"));
+        all.addAll(List.of(command));
+        Process process = new ProcessBuilder(all).redirectErrorStream(true).start();
+        if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(all + " did not end within 30 s");
+        }
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        return new Ran(process.pid(), process.exitValue(), output.trim());
+    }
+
     public static String tool(String name) {
         for (String dir : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin")) {
             if (Files.isExecutable(Path.of(dir, name))) {

@@ -1,9 +1,7 @@
 package io.github.fusespringboot.mount.bridge;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.fusespringboot.mount.ChildJvm;
@@ -33,14 +31,9 @@ class StubContextTest {
         MountSpec spec = MountSpec.builder("context", dir, fs).options(List.of("allow_other")).build();
         try (FuseMount mount = fx.manager().mount(spec)) {
             // stat(1) as nobody: setpriv execs it, so the kernel's caller pid is the process's pid
-            Process stat = new ProcessBuilder(ChildJvm.tool("setpriv"), "--reuid=" + NOBODY, "--regid=" + NOBODY,
-                    "--clear-groups", "--", "stat", "-c", "%u:%g", dir.resolve("probe").toString())
-                .redirectErrorStream(true)
-                .start();
-            assertThat(stat.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            String output = new String(stat.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            assertThat(stat.exitValue()).as(output).isZero();
-            assertThat(output).isEqualTo(NOBODY + ":" + NOBODY); // getattr answered getContext()
+            ChildJvm.Ran stat = ChildJvm.runAs(NOBODY, "stat", "-c", "%u:%g", dir.resolve("probe").toString());
+            assertThat(stat.exit()).as(stat.output()).isZero();
+            assertThat(stat.output()).isEqualTo(NOBODY + ":" + NOBODY); // getattr answered getContext()
             assertThat(fs.pid.get()).isEqualTo(stat.pid());
             assertThat(mount.callbackErrors()).isZero();
         }
