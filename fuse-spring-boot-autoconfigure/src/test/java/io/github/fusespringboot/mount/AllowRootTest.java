@@ -56,9 +56,7 @@ class AllowRootTest {
         @Override
         public int getattr(String path, FileStat stat) {
             if (path.equals("/")) {
-                stat.st_mode.set(FileStat.S_IFDIR | 0755);
-                stat.st_nlink.set(2);
-                return 0;
+                return TestStats.directory(stat);
             }
             if (path.equals("/probe")) {
                 this.getattrs.incrementAndGet();

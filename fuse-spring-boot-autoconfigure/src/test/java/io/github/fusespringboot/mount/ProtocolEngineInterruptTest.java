@@ -58,14 +58,10 @@ class ProtocolEngineInterruptTest {
         @Override
         public int getattr(String path, FileStat stat) {
             if (path.equals("/")) {
-                stat.st_mode.set(FileStat.S_IFDIR | 0755);
-                stat.st_nlink.set(2);
-                return 0;
+                return TestStats.directory(stat);
             }
             if (path.equals("/f")) {
-                stat.st_mode.set(FileStat.S_IFREG | 0644);
-                stat.st_nlink.set(1);
-                return 0;
+                return TestStats.file(stat, 0644);
             }
             return -ErrorCodes.ENOENT();
         }

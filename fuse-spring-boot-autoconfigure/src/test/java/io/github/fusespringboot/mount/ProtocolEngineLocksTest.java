@@ -121,9 +121,7 @@ class ProtocolEngineLocksTest {
         @Override
         public int getattr(String path, FileStat stat) {
             if (path.equals("/")) {
-                stat.st_mode.set(FileStat.S_IFDIR | 0755);
-                stat.st_nlink.set(2);
-                return 0;
+                return TestStats.directory(stat);
             }
             if (path.equals("/f")) {
                 stat.st_mode.set(FileStat.S_IFREG | 0666);

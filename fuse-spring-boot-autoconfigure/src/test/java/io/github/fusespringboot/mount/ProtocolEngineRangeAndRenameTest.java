@@ -150,9 +150,7 @@ class ProtocolEngineRangeAndRenameTest {
         @Override
         public synchronized int getattr(String path, FileStat stat) {
             if (path.equals("/")) {
-                stat.st_mode.set(FileStat.S_IFDIR | 0755);
-                stat.st_nlink.set(2);
-                return 0;
+                return TestStats.directory(stat);
             }
             byte[] data = this.files.get(path);
             if (data == null) {

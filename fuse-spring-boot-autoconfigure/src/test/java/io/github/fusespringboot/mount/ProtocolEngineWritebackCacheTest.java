@@ -77,14 +77,10 @@ class ProtocolEngineWritebackCacheTest {
         @Override
         public int getattr(String path, FileStat stat) {
             if (path.equals("/")) {
-                stat.st_mode.set(FileStat.S_IFDIR | 0755);
-                stat.st_nlink.set(2);
-                return 0;
+                return TestStats.directory(stat);
             }
             if (path.equals("/sink")) {
-                stat.st_mode.set(FileStat.S_IFREG | 0666);
-                stat.st_nlink.set(1);
-                return 0;
+                return TestStats.file(stat, 0666);
             }
             return -ErrorCodes.ENOENT();
         }

@@ -8,6 +8,7 @@ import io.github.fusespringboot.mount.ChildJvm;
 import io.github.fusespringboot.mount.FuseMount;
 import io.github.fusespringboot.mount.FuseTestExtension;
 import io.github.fusespringboot.mount.MountSpec;
+import io.github.fusespringboot.mount.TestStats;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import ru.serce.jnrfuse.ErrorCodes;
@@ -47,9 +48,7 @@ class StubContextTest {
         @Override
         public int getattr(String path, FileStat stat) {
             if (path.equals("/")) {
-                stat.st_mode.set(FileStat.S_IFDIR | 0755);
-                stat.st_nlink.set(2);
-                return 0;
+                return TestStats.directory(stat);
             }
             if (path.equals("/probe")) {
                 stat.st_mode.set(FileStat.S_IFREG | 0644);

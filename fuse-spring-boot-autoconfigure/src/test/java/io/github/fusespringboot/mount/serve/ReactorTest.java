@@ -14,6 +14,7 @@ import io.github.fusespringboot.mount.FuseMount;
 import io.github.fusespringboot.mount.FuseTestExtension;
 import io.github.fusespringboot.mount.ManagedFuseStubFS;
 import io.github.fusespringboot.mount.MountSpec;
+import io.github.fusespringboot.mount.TestStats;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -151,9 +152,7 @@ class ReactorTest {
         @Override
         public int getattr(String path, FileStat stat) {
             if (path.equals("/")) {
-                stat.st_mode.set(FileStat.S_IFDIR | 0755);
-                stat.st_nlink.set(2);
-                return 0;
+                return TestStats.directory(stat);
             }
             return -ErrorCodes.ENOENT();
         }
