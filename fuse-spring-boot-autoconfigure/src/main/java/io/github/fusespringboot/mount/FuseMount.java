@@ -38,7 +38,7 @@ public final class FuseMount implements AutoCloseable {
      */
     public static final String SERVING_THREAD_PREFIX = LoopThreads.SERVING_PREFIX;
 
-    static final String DEVICE = "/dev/fuse";
+    static final String DEVICE = io.github.fusespringboot.mount.natives.FuseDevice.PATH;
 
     /** The subtype of every mount ({@code fuse.<subtype>} is {@link #TYPE}). */
     static final String SUBTYPE = TYPE.substring("fuse.".length());

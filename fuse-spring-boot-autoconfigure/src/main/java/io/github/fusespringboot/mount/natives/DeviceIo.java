@@ -17,7 +17,7 @@ public interface DeviceIo {
     @ssize_t
     long writev(int fd, Pointer iov, int iovcnt);
 
-    /** For {@code FUSE_DEV_IOC_CLONE} (more readers of one connection); not used by this step yet. */
+    /** For {@code FUSE_DEV_IOC_CLONE}: another descriptor reading the same connection. */
     int ioctl(int fd, long request, Pointer argument);
 
 }

@@ -15,6 +15,9 @@ public final class FuseDevice {
         .option(LibraryOption.SaveError, true)
         .load("c");
 
+    /** The FUSE device node. */
+    public static final String PATH = "/dev/fuse";
+
     private static final int F_GETFL = 3;
 
     private static final int F_SETFL = 4;
@@ -23,12 +26,34 @@ public final class FuseDevice {
 
     private static final short POLLIN = 0x1;
 
+    /** {@code _IOR(229, 0, uint32_t)}: attaches a new /dev/fuse descriptor to a mounted one's connection. */
+    private static final long FUSE_DEV_IOC_CLONE = 0x8004E500L;
+
     private final int fd;
 
     private volatile boolean closed;
 
     public FuseDevice(int fd) {
         this.fd = fd;
+    }
+
+    /**
+     * A second, blocking descriptor on the connection of the mounted descriptor {@code fd}
+     * ({@code FUSE_DEV_IOC_CLONE}, close-on-exec): requests read from it are answered on it; the
+     * caller closes it ({@link #close()}) once it holds no request. {@code device} is the device
+     * node to open ({@link #PATH}).
+     * @throws NativeCallException when the device cannot be opened or the clone is refused
+     */
+    public static FuseDevice openClone(String device, int fd) {
+        int clone = Native.openFuseDevice(device);
+        Pointer source = jnr.ffi.Memory.allocateDirect(Native.runtime(), 4, true);
+        source.putInt(0, fd);
+        if (IO.ioctl(clone, FUSE_DEV_IOC_CLONE, source) != 0) {
+            int errno = Native.lastErrno();
+            Native.close(clone);
+            throw new NativeCallException("ioctl(FUSE_DEV_IOC_CLONE)", errno);
+        }
+        return new FuseDevice(clone);
     }
 
     /**
