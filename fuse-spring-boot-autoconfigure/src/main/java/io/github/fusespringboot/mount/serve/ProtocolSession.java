@@ -177,6 +177,21 @@ public final class ProtocolSession implements ServingSession {
         return this.device.read(((Buffers) buffer).exchange.request);
     }
 
+    /**
+     * Opens another, blocking descriptor on this session's connection ({@link FuseDevice#openClone}),
+     * for a thread that reads requests from it ({@link #receive(Buffer, FuseDevice)}) and answers them
+     * on it ({@link #process(Buffer, int, FuseDevice)}); the caller closes it.
+     * @throws io.github.fusespringboot.mount.natives.NativeCallException when the kernel refuses
+     */
+    FuseDevice openReader() {
+        return FuseDevice.openClone(FuseDevice.PATH, this.device.fd());
+    }
+
+    /** Reads one request from {@code reader}, a descriptor of {@link #openReader()}; as {@link #receive(Buffer)}. */
+    int receive(Buffer buffer, FuseDevice reader) {
+        return reader.read(((Buffers) buffer).exchange.request);
+    }
+
     @Override
     public boolean pending(Buffer buffer) {
         return this.device.readable(((Buffers) buffer).pollfd);
@@ -200,6 +215,11 @@ public final class ProtocolSession implements ServingSession {
 
     @Override
     public void process(Buffer buffer, int length) {
+        process(buffer, length, this.device);
+    }
+
+    /** Handles a request read from {@code device} (this session's, or one of {@link #openReader()}) and answers it there. */
+    void process(Buffer buffer, int length, FuseDevice device) {
         Buffers buffers = (Buffers) buffer;
         Exchange exchange = buffers.exchange;
         InHeader header = exchange.header;
@@ -209,7 +229,7 @@ public final class ProtocolSession implements ServingSession {
         catch (MalformedRequestException ex) {
             logger.debug("Dropping a malformed FUSE request: {}", ex.getMessage());
             if (length >= 16 && !Opcode.isNoReply(exchange.in().getInt(4))) {
-                reply(buffers, exchange.in().getLong(8), -Errno.EINVAL);
+                reply(buffers, device, exchange.in().getLong(8), -Errno.EINVAL);
             }
             return;
         }
@@ -226,7 +246,7 @@ public final class ProtocolSession implements ServingSession {
             result = Opcode.isNoReply(header.opcode) ? FilesystemBridge.NO_REPLY : -Errno.EIO;
         }
         if (result != FilesystemBridge.NO_REPLY) {
-            reply(buffers, header.unique, result);
+            reply(buffers, device, header.unique, result);
         }
     }
 
@@ -271,11 +291,11 @@ public final class ProtocolSession implements ServingSession {
         return length;
     }
 
-    private void reply(Buffers buffers, long unique, int result) {
+    private void reply(Buffers buffers, FuseDevice device, long unique, int result) {
         Exchange exchange = buffers.exchange;
         int payload = Math.max(result, 0);
         OutHeader.encode(buffers.header.buffer(), OutHeader.SIZE + payload, (result < 0) ? -result : 0, unique);
-        int errno = this.device.write(buffers.vector, buffers.header, OutHeader.SIZE, exchange.payload, 0, payload);
+        int errno = device.write(buffers.vector, buffers.header, OutHeader.SIZE, exchange.payload, 0, payload);
         if (errno != 0 && errno != Errno.ENOENT && !this.destroyed) {
             // ENOENT: the request was interrupted and is gone; ENODEV: unmounted meanwhile
             logger.debug("Writing a FUSE reply failed with {}", Errno.describe(errno));

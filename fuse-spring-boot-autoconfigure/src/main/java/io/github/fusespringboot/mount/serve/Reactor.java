@@ -2,7 +2,12 @@
 package io.github.fusespringboot.mount.serve;
 
 import java.util.Arrays;
+import java.util.concurrent.Executor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.fusespringboot.mount.natives.EventPoll;
 
@@ -42,6 +47,10 @@ public final class Reactor {
     private volatile Registration[] slots = new Registration[64];
 
     private final SoloWatch soloWatch = new SoloWatch(() -> this.slots);
+
+    /** Threads for {@link DedicatedReaders}, made on demand and kept a while once released. */
+    private final ThreadPoolExecutor readerThreads = new ThreadPoolExecutor(0, MAX_THREADS, 30, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), new ReaderThreadFactory());
 
     private int nextSlot;
 
@@ -92,6 +101,11 @@ public final class Reactor {
         return this.watched;
     }
 
+    /** How many mounts are served by {@link DedicatedReaders} now. */
+    int dedicatedMounts() {
+        return this.soloWatch.dedicatedMounts();
+    }
+
     /** How many pool threads exist now (busy or waiting for events). */
     public int poolThreads() {
         return this.pool.threads();
@@ -121,6 +135,10 @@ public final class Reactor {
 
     SoloWatch soloWatch() {
         return this.soloWatch;
+    }
+
+    Executor readerThreads() {
+        return this.readerThreads;
     }
 
     private synchronized Registration register(ProtocolSession session, ServingHandle handle, int cap) {
@@ -161,6 +179,22 @@ public final class Reactor {
         if (registration != null && registration.token() == token) {
             registration.serveOne(worker);
         }
+    }
+
+    /** Daemon threads named {@code fuse-reader-N} while no mount has them (named after the mount while serving it). */
+    private static final class ReaderThreadFactory implements ThreadFactory {
+
+        static final String PREFIX = "fuse-reader-";
+
+        private final AtomicInteger numbers = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable task) {
+            Thread thread = new Thread(task, PREFIX + this.numbers.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        }
+
     }
 
 }

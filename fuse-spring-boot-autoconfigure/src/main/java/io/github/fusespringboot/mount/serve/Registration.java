@@ -1,8 +1,11 @@
 // One mount as the reactor serves it: who reads its descriptor, how many of its requests run, its end.
 package io.github.fusespringboot.mount.serve;
 
+import java.util.concurrent.TimeUnit;
+
 import io.github.fusespringboot.mount.natives.Errno;
 import io.github.fusespringboot.mount.natives.EventPoll;
+import io.github.fusespringboot.mount.natives.ThreadWakeup;
 import jnr.ffi.Pointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,9 +19,19 @@ import org.slf4j.LoggerFactory;
  * counts the requests still running before it calls serving over; threads still running requests
  * then are named after the mount until they return.
  */
-final class Registration {
+final class Registration implements DedicatedReaders.Owner {
 
     private static final Logger logger = LoggerFactory.getLogger(Registration.class);
+
+    /** Whether busy mounts get {@link DedicatedReaders} ({@code -Dfuse.protocol.dedicated-readers=false}: never). */
+    static final boolean DEDICATED_READERS = ThreadWakeup.available()
+            && !"false".equals(System.getProperty("fuse.protocol.dedicated-readers"));
+
+    /** A mount gets dedicated readers once it served this many requests ... */
+    static final int BUSY_RUN = 64;
+
+    /** ... within this long. */
+    static final long BUSY_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final Reactor reactor;
 
@@ -44,6 +57,19 @@ final class Registration {
 
     private volatile boolean ended;
 
+    /** Whether {@link #readers} serve the mount now (the descriptor is then left out of epoll). */
+    private volatile boolean dedicated;
+
+    /** The mount's readers under load; null when they cannot be had. */
+    private volatile DedicatedReaders readers;
+
+    private int runLength;
+
+    private long runStart;
+
+    /** The {@code struct epoll_event} the readers remove the descriptor from epoll with when the mount ends. */
+    private Pointer readersEvent;
+
     Registration(Reactor reactor, ProtocolSession session, ServingHandle handle, int cap, long token) {
         this.reactor = reactor;
         this.session = session;
@@ -51,6 +77,9 @@ final class Registration {
         this.cap = cap;
         this.token = token;
         this.watch = EventPoll.watch(token);
+        if (DEDICATED_READERS && cap > 1) {
+            this.readers = new DedicatedReaders(session, handle, this, reactor.readerThreads(), cap);
+        }
     }
 
     long token() {
@@ -78,8 +107,8 @@ final class Registration {
      * {@link SoloWatch} when the request takes longer than {@link SoloWatch#SOLO_LIMIT_NANOS}.
      */
     void serveOne(ServingPool.Worker worker) {
-        if (this.ended) {
-            return;
+        if (this.ended || this.dedicated) {
+            return; // dedicated: an event from before the readers took over; they read the mount now
         }
         Pointer event = worker.event;
         ServingSession.Buffer buffer = this.session.buffer();
@@ -164,7 +193,7 @@ final class Registration {
     private void serveQueued(ServingPool.Worker worker, ServingSession.Buffer buffer, Pointer event) {
         while (true) {
             synchronized (this) {
-                if (this.ended || !this.armed || this.alone || this.inFlight + 1 >= this.cap) {
+                if (this.ended || this.dedicated || !this.armed || this.alone || this.inFlight + 1 >= this.cap) {
                     return;
                 }
                 this.inFlight++;
@@ -242,13 +271,23 @@ final class Registration {
         }
         finally {
             boolean rearm;
+            boolean busy = false;
             synchronized (this) {
                 this.inFlight--;
                 rearm = !this.armed && !this.ended;
                 this.armed |= rearm;
+                if (this.readers != null && ++this.runLength >= BUSY_RUN) {
+                    long now = System.nanoTime();
+                    busy = now - this.runStart <= BUSY_WINDOW_NANOS && !this.dedicated && !this.ended;
+                    this.runLength = 0;
+                    this.runStart = now;
+                }
             }
             if (rearm) {
                 rearm(event);
+            }
+            if (busy) {
+                dedicate();
             }
             try {
                 this.handle.requestDone();
@@ -261,12 +300,73 @@ final class Registration {
         }
     }
 
+    /**
+     * Hands the mount to its {@link DedicatedReaders}: it stops being served alone or from epoll
+     * (nothing re-arms it while they serve) until the last of them is gone.
+     */
+    private void dedicate() {
+        boolean wasAlone;
+        synchronized (this) {
+            if (this.dedicated || this.ended) {
+                return;
+            }
+            this.dedicated = true;
+            wasAlone = this.alone;
+            this.alone = false;
+            if (this.readersEvent == null) {
+                this.readersEvent = EventPoll.event();
+            }
+        }
+        if (wasAlone) {
+            this.reactor.soloWatch().ended();
+        }
+        this.reactor.soloWatch().dedicatedStarted();
+        if (!this.readers.start()) {
+            synchronized (this) {
+                this.readers = null; // not again: the clone or the thread was refused
+            }
+            readersGone();
+        }
+    }
+
+    @Override
+    public void ended(int errno) {
+        end(errno, this.readersEvent);
+    }
+
+    @Override
+    public void readersGone() {
+        boolean rearm;
+        synchronized (this) {
+            this.dedicated = false;
+            this.runLength = 0;
+            this.armed = true;
+            rearm = !this.ended;
+        }
+        this.reactor.soloWatch().dedicatedEnded();
+        if (rearm) {
+            rearm(this.readersEvent);
+        }
+    }
+
+    /** From the watch, every tick: {@link #shareIfSlow}, and calls dedicated readers back once the mount is idle. */
+    void watch(long now, Pointer scratch) {
+        shareIfSlow(now, scratch);
+        DedicatedReaders dedicatedReaders = this.readers;
+        if (this.dedicated && dedicatedReaders != null) {
+            dedicatedReaders.releaseIfIdle(now);
+        }
+    }
+
     /** Names the threads now running this mount's requests after it, until each request is done. */
     void nameRequestThreads() {
         this.reactor.pool().nameThreadsServing(this, this.handle.threadName());
     }
 
     private void rearm(Pointer event) {
+        if (this.dedicated) {
+            return; // the readers serve the mount; the last of them re-arms it
+        }
         int errno = this.reactor.poll().rearm(this.session.fd(), this.watch);
         if (errno != 0 && !this.ended) {
             logger.warn("Watching a FUSE descriptor again failed with {}; the mount stops serving",

@@ -24,12 +24,17 @@ final class SoloWatch {
 
     static final long TICK_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
 
+    /** The tick while mounts have dedicated readers and none is served alone. */
+    static final long READERS_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
     private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** Name of the watch's thread. */
     static final String THREAD_NAME = "fuse-solo-watch";
 
     private final AtomicInteger solo = new AtomicInteger();
+
+    private final AtomicInteger dedicated = new AtomicInteger();
 
     private final Supplier<Registration[]> registrations;
 
@@ -61,6 +66,28 @@ final class SoloWatch {
         this.solo.decrementAndGet();
     }
 
+    /** A mount is now served by {@link DedicatedReaders}, which the watch calls back once it is idle. */
+    void dedicatedStarted() {
+        this.dedicated.incrementAndGet();
+        Thread watcher = this.thread;
+        if (watcher == null) {
+            start();
+        }
+        else if (this.parked) {
+            LockSupport.unpark(watcher);
+        }
+    }
+
+    /** How many mounts have dedicated readers now. */
+    int dedicatedMounts() {
+        return this.dedicated.get();
+    }
+
+    /** A mount's dedicated readers are gone. */
+    void dedicatedEnded() {
+        this.dedicated.decrementAndGet();
+    }
+
     private synchronized void start() {
         if (this.thread == null) {
             Thread watcher = new Thread(this::watch, THREAD_NAME);
@@ -73,23 +100,24 @@ final class SoloWatch {
     private void watch() {
         long idleSince = System.nanoTime();
         while (true) {
-            if (this.solo.get() > 0) {
+            boolean solos = this.solo.get() > 0;
+            if (solos || this.dedicated.get() > 0) {
                 idleSince = System.nanoTime();
             }
             else if (System.nanoTime() - idleSince > IDLE_NANOS) {
                 this.parked = true;
-                if (this.solo.get() == 0) {
+                if (this.solo.get() == 0 && this.dedicated.get() == 0) {
                     LockSupport.park(this);
                 }
                 this.parked = false;
                 idleSince = System.nanoTime();
                 continue;
             }
-            LockSupport.parkNanos(this, TICK_NANOS);
+            LockSupport.parkNanos(this, solos ? TICK_NANOS : READERS_TICK_NANOS);
             long now = System.nanoTime();
             for (Registration registration : this.registrations.get()) {
                 if (registration != null) {
-                    registration.shareIfSlow(now, this.scratch);
+                    registration.watch(now, this.scratch);
                 }
             }
         }

@@ -1,0 +1,122 @@
+package io.github.fusespringboot.mount.serve;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+import io.github.fusespringboot.mount.FuseMount;
+import io.github.fusespringboot.mount.FuseTestExtension;
+import io.github.fusespringboot.mount.MountSpec;
+import io.github.fusespringboot.mount.natives.ThreadWakeup;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import ru.serce.jnrfuse.struct.FileStat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A mount under load gets reader threads of its own (blocked in read on clones of its descriptor),
+ * gives them back once idle, keeps answering from the epoll after that, and unmounts cleanly with them.
+ */
+@ExtendWith(FuseTestExtension.class)
+class DedicatedReadersTest {
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void aBusyMountGetsReadersOfItsOwnAndGivesThemBackWhenIdle(FuseTestExtension.Fixture fx) throws Exception {
+        assertThat(ThreadWakeup.available()).as("the JDK's I/O interrupt signal handler").isTrue();
+        CountingFs fs = new CountingFs();
+        FuseMount mount = fx.manager().mount(MountSpec.builder("busy", fx.dir("busy"), fs).build());
+        int before = Reactor.shared().dedicatedMounts();
+
+        try (Load load = new Load(mount.mountPoint(), 2)) {
+            awaitTrue(() -> Reactor.shared().dedicatedMounts() > before, "the busy mount gets dedicated readers");
+            assertThat(readerThreads("busy")).as("threads named after the busy mount").isNotEmpty();
+            long served = fs.lookups.get();
+            awaitTrue(() -> fs.lookups.get() > served + 1000, "lookups keep being answered by the readers");
+        }
+
+        awaitTrue(() -> Reactor.shared().dedicatedMounts() == before, "the idle mount gives its readers back");
+        awaitTrue(() -> readerThreads("busy").isEmpty(), "no thread is named after the idle mount");
+        long served = fs.lookups.get();
+        assertThat(Files.exists(mount.mountPoint().resolve("after-release"))).isFalse();
+        assertThat(fs.lookups.get()).as("a lookup after the readers left reached the filesystem").isGreaterThan(served);
+
+        // busy again, and unmounted while the readers serve it: they end with it, nothing is left behind
+        try (Load load = new Load(mount.mountPoint(), 2)) {
+            awaitTrue(() -> Reactor.shared().dedicatedMounts() > before, "the mount gets dedicated readers again");
+            mount.unmount();
+        }
+        assertThat(mount.isServing()).isFalse();
+        awaitTrue(() -> Reactor.shared().dedicatedMounts() == before, "the unmounted mount's readers are gone");
+        assertThat(readerThreads("busy")).isEmpty();
+        assertThat(FuseTestExtension.openFuseDescriptors()).as("descriptors to /dev/fuse after the unmount").isEmpty();
+    }
+
+    private static List<String> readerThreads(String mount) {
+        return FuseTestExtension.servingThreads().stream().filter((name) -> name.equals("fuse:" + mount)).toList();
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("still waiting until: " + what).isLessThan(deadline);
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+    }
+
+    /** Threads looking up names that do not exist (each lookup reaches the filesystem) until closed. */
+    private static final class Load implements AutoCloseable {
+
+        private final AtomicBoolean stop = new AtomicBoolean();
+
+        private final List<Thread> threads = new ArrayList<>();
+
+        Load(Path dir, int clients) {
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                Thread thread = new Thread(() -> {
+                    for (long i = 0; !this.stop.get(); i++) {
+                        Files.exists(dir.resolve("missing-" + client + "-" + i)); // false, or false once unmounted
+                    }
+                }, "load-" + c);
+                thread.setDaemon(true);
+                thread.start();
+                this.threads.add(thread);
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            this.stop.set(true);
+            for (Thread thread : this.threads) {
+                thread.join(TimeUnit.SECONDS.toMillis(20));
+                assertThat(thread.isAlive()).as("load thread still running").isFalse();
+            }
+        }
+
+    }
+
+    /** An empty root that counts the lookups of other names. */
+    static final class CountingFs extends ReactorTest.RootOnlyFs {
+
+        final AtomicLong lookups = new AtomicLong();
+
+        @Override
+        public int getattr(String path, FileStat stat) {
+            if (!path.equals("/")) {
+                this.lookups.incrementAndGet();
+            }
+            return super.getattr(path, stat);
+        }
+
+    }
+
+}
