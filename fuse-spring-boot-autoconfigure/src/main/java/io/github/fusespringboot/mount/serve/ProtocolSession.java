@@ -203,6 +203,25 @@ public final class ProtocolSession implements ServingSession {
         return opcode == Opcode.RELEASE || opcode == Opcode.RELEASEDIR;
     }
 
+    /** A READ or WRITE of at least this many bytes is a large transfer. */
+    static final int LARGE_TRANSFER = 256 * 1024;
+
+    /** Whether the request just received reads or writes at least {@link #LARGE_TRANSFER} bytes. */
+    boolean isLargeTransfer(Buffer buffer, int length) {
+        if (length >= LARGE_TRANSFER) {
+            return true; // a WRITE's data comes with the request
+        }
+        java.nio.ByteBuffer in = ((Buffers) buffer).exchange.in();
+        // fuse_read_in after the 40-byte header: fh, offset, then the size
+        return length >= InHeader.SIZE + 20 && in.getInt(4) == Opcode.READ
+                && Integer.toUnsignedLong(in.getInt(InHeader.SIZE + 16)) >= LARGE_TRANSFER;
+    }
+
+    /** The process id of the caller of the request just received (0 for the kernel's own). */
+    int callerPid(Buffer buffer) {
+        return ((Buffers) buffer).exchange.in().getInt(32);
+    }
+
     @Override
     public boolean isInit(Buffer buffer) {
         return ((Buffers) buffer).exchange.in().getInt(4) == Opcode.INIT;

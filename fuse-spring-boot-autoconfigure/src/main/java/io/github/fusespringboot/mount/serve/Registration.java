@@ -27,7 +27,7 @@ final class Registration implements DedicatedReaders.Owner {
     static final boolean DEDICATED_READERS = ThreadWakeup.available()
             && !"false".equals(System.getProperty("fuse.protocol.dedicated-readers"));
 
-    /** A mount gets dedicated readers once it served this many requests ... */
+    /** A mount gets dedicated readers once it served this many requests not served alone ... */
     static final int BUSY_RUN = 64;
 
     /** ... within this long. */
@@ -153,16 +153,20 @@ final class Registration implements DedicatedReaders.Owner {
                 }
                 this.inFlight++;
             }
+            int caller = this.session.callerPid(buffer);
             length = read(buffer, event, false);
             boolean another = length >= 0;
             // more than that one waiting: other clients at once, which the other threads help with
             boolean queue = another && !this.session.isOrdered(buffer) && this.session.pending(buffer);
             boolean stopped;
+            boolean busy;
             synchronized (this) {
                 boolean wasAlone = this.alone; // false when the watch shared the mount out during the read
                 if (!another) {
                     this.inFlight--;
                 }
+                // the next request was there already, from another caller: clients at once
+                busy = another && this.session.callerPid(buffer) != caller && busyRun();
                 alone = wasAlone && another && !queue && this.inFlight == 1 && !this.ended;
                 if (alone) {
                     this.aloneSince = System.nanoTime();
@@ -178,6 +182,9 @@ final class Registration implements DedicatedReaders.Owner {
             }
             if (rearm) {
                 rearm(event);
+            }
+            if (busy) {
+                dedicate();
             }
             if (!another) {
                 return;
@@ -262,6 +269,7 @@ final class Registration implements DedicatedReaders.Owner {
     private void run(ServingPool.Worker worker, ServingSession.Buffer buffer, int length, Pointer event) {
         this.handle.requestStarted();
         boolean init = this.session.isInit(buffer);
+        boolean large = this.session.isLargeTransfer(buffer, length);
         worker.serving(this);
         try {
             this.session.process(buffer, length);
@@ -276,12 +284,8 @@ final class Registration implements DedicatedReaders.Owner {
                 this.inFlight--;
                 rearm = !this.armed && !this.ended;
                 this.armed |= rearm;
-                if (this.readers != null && ++this.runLength >= BUSY_RUN) {
-                    long now = System.nanoTime();
-                    busy = now - this.runStart <= BUSY_WINDOW_NANOS && !this.dedicated && !this.ended;
-                    this.runLength = 0;
-                    this.runStart = now;
-                }
+                // a small request served alone counts only where the next one was waiting (see serveOne)
+                busy = (!this.alone || large) && busyRun();
             }
             if (rearm) {
                 rearm(event);
@@ -298,6 +302,26 @@ final class Registration implements DedicatedReaders.Owner {
                 worker.served();
             }
         }
+    }
+
+    /**
+     * Counts a request that found the mount busy (served beside others, or waiting from another
+     * caller when the thread serving the mount alone had answered the one before) or that moves a
+     * lot of data ({@link ProtocolSession#isLargeTransfer}: blocking readers stream those faster,
+     * as measured with one client); whether that makes
+     * {@link #BUSY_RUN} of them within {@link #BUSY_WINDOW_NANOS}, so the mount gets readers of its
+     * own. One caller (its requests and its read-ahead) is served alone and never gets them: one
+     * thread serving it alone does better than several taking turns. The caller holds the lock.
+     */
+    private boolean busyRun() {
+        if (this.readers == null || ++this.runLength < BUSY_RUN) {
+            return false;
+        }
+        long now = System.nanoTime();
+        boolean busy = now - this.runStart <= BUSY_WINDOW_NANOS && !this.dedicated && !this.ended;
+        this.runLength = 0;
+        this.runStart = now;
+        return busy;
     }
 
     /**

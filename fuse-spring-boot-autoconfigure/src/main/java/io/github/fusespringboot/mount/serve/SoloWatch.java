@@ -25,7 +25,7 @@ final class SoloWatch {
     static final long TICK_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
 
     /** The tick while mounts have dedicated readers and none is served alone. */
-    static final long READERS_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    static final long READERS_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
 

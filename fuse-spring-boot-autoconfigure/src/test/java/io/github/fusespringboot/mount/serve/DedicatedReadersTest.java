@@ -59,6 +59,43 @@ class DedicatedReadersTest {
         assertThat(FuseTestExtension.openFuseDescriptors()).as("descriptors to /dev/fuse after the unmount").isEmpty();
     }
 
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void oneCallerSendingOneRequestAfterTheOtherIsServedAloneWithoutReadersOfItsOwn(FuseTestExtension.Fixture fx)
+            throws Exception {
+        CountingFs fs = new CountingFs();
+        FuseMount mount = fx.manager().mount(MountSpec.builder("serial", fx.dir("serial"), fs).build());
+        int before = Reactor.shared().dedicatedMounts();
+        for (int i = 0; i < 5000; i++) {
+            assertThat(Files.exists(mount.mountPoint().resolve("missing-" + i))).isFalse();
+            assertThat(readerThreads("serial")).as("threads of the mount after lookup %d", i).isEmpty();
+        }
+        assertThat(fs.lookups.get()).isGreaterThanOrEqualTo(5000);
+        assertThat(Reactor.shared().dedicatedMounts()).isEqualTo(before);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void largeWritesFromOneCallerGetReadersOfTheirOwn(FuseTestExtension.Fixture fx) throws Exception {
+        SinkFs fs = new SinkFs();
+        FuseMount mount = fx.manager().mount(MountSpec.builder("large", fx.dir("large"), fs).build());
+        int before = Reactor.shared().dedicatedMounts();
+        java.nio.ByteBuffer block = java.nio.ByteBuffer.allocateDirect(1 << 20);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        boolean dedicated = false;
+        try (java.nio.channels.FileChannel sink = java.nio.channels.FileChannel.open(mount.mountPoint().resolve("sink"),
+                java.nio.file.StandardOpenOption.WRITE)) {
+            while (!dedicated && System.nanoTime() < deadline) {
+                block.clear();
+                sink.write(block);
+                dedicated = !readerThreads("large").isEmpty();
+            }
+        }
+        assertThat(dedicated).as("1 MiB writes one after the other got the mount readers of its own").isTrue();
+        assertThat(fs.written.get()).as("bytes the filesystem was handed").isGreaterThanOrEqualTo(64L << 20);
+        awaitTrue(() -> Reactor.shared().dedicatedMounts() == before, "the idle mount gives its readers back");
+    }
+
     private static List<String> readerThreads(String mount) {
         return FuseTestExtension.servingThreads().stream().filter((name) -> name.equals("fuse:" + mount)).toList();
     }
@@ -100,6 +137,33 @@ class DedicatedReadersTest {
                 thread.join(TimeUnit.SECONDS.toMillis(20));
                 assertThat(thread.isAlive()).as("load thread still running").isFalse();
             }
+        }
+
+    }
+
+    /** A root with one file, {@code /sink}, that takes every write and counts the bytes. */
+    static final class SinkFs extends ReactorTest.RootOnlyFs {
+
+        final AtomicLong written = new AtomicLong();
+
+        @Override
+        public int getattr(String path, FileStat stat) {
+            if (path.equals("/sink")) {
+                return io.github.fusespringboot.mount.TestStats.file(stat, 0644);
+            }
+            return super.getattr(path, stat);
+        }
+
+        @Override
+        public int open(String path, ru.serce.jnrfuse.struct.FuseFileInfo fi) {
+            return path.equals("/sink") ? 0 : -ru.serce.jnrfuse.ErrorCodes.ENOENT();
+        }
+
+        @Override
+        public int write(String path, jnr.ffi.Pointer buf, long size, long offset,
+                ru.serce.jnrfuse.struct.FuseFileInfo fi) {
+            this.written.addAndGet(size);
+            return (int) size;
         }
 
     }
