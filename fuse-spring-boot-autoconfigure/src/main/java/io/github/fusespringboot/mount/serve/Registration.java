@@ -1,8 +1,6 @@
 // One mount as the reactor serves it: who reads its descriptor, how many of its requests run, its end.
 package io.github.fusespringboot.mount.serve;
 
-import java.util.concurrent.TimeUnit;
-
 import io.github.fusespringboot.mount.natives.Errno;
 import io.github.fusespringboot.mount.natives.EventPoll;
 import io.github.fusespringboot.mount.natives.ThreadWakeup;
@@ -26,12 +24,6 @@ final class Registration implements DedicatedReaders.Owner {
     /** Whether busy mounts get {@link DedicatedReaders} ({@code -Dfuse.protocol.dedicated-readers=false}: never). */
     static final boolean DEDICATED_READERS = ThreadWakeup.available()
             && !"false".equals(System.getProperty("fuse.protocol.dedicated-readers"));
-
-    /** A mount gets dedicated readers once it served this many requests not served alone ... */
-    static final int BUSY_RUN = 64;
-
-    /** ... within this long. */
-    static final long BUSY_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final Reactor reactor;
 
@@ -60,12 +52,13 @@ final class Registration implements DedicatedReaders.Owner {
     /** Whether {@link #readers} serve the mount now (the descriptor is then left out of epoll). */
     private volatile boolean dedicated;
 
-    /** The mount's readers under load; null when they cannot be had. */
+    /** Whether the mount may get readers of its own (false once the kernel or the JVM refused them). */
+    private boolean readersPossible;
+
+    /** The mount's readers, made the first time it is busy. */
     private volatile DedicatedReaders readers;
 
-    private int runLength;
-
-    private long runStart;
+    private final BusyMeter meter = new BusyMeter();
 
     /** The {@code struct epoll_event} the readers remove the descriptor from epoll with when the mount ends. */
     private Pointer readersEvent;
@@ -77,9 +70,7 @@ final class Registration implements DedicatedReaders.Owner {
         this.cap = cap;
         this.token = token;
         this.watch = EventPoll.watch(token);
-        if (DEDICATED_READERS && cap > 1) {
-            this.readers = new DedicatedReaders(session, handle, this, reactor.readerThreads(), cap);
-        }
+        this.readersPossible = DEDICATED_READERS && cap > 1;
     }
 
     long token() {
@@ -308,20 +299,12 @@ final class Registration implements DedicatedReaders.Owner {
      * Counts a request that found the mount busy (served beside others, or waiting from another
      * caller when the thread serving the mount alone had answered the one before) or that moves a
      * lot of data ({@link ProtocolSession#isLargeTransfer}: blocking readers stream those faster,
-     * as measured with one client); whether that makes
-     * {@link #BUSY_RUN} of them within {@link #BUSY_WINDOW_NANOS}, so the mount gets readers of its
-     * own. One caller (its requests and its read-ahead) is served alone and never gets them: one
+     * as measured with one client); whether that makes a run of them ({@link BusyMeter}), so the
+     * mount gets readers of its own. One caller (its requests and its read-ahead) is served alone and never gets them: one
      * thread serving it alone does better than several taking turns. The caller holds the lock.
      */
     private boolean busyRun() {
-        if (this.readers == null || ++this.runLength < BUSY_RUN) {
-            return false;
-        }
-        long now = System.nanoTime();
-        boolean busy = now - this.runStart <= BUSY_WINDOW_NANOS && !this.dedicated && !this.ended;
-        this.runLength = 0;
-        this.runStart = now;
-        return busy;
+        return this.readersPossible && !this.dedicated && !this.ended && this.meter.count();
     }
 
     /**
@@ -337,8 +320,10 @@ final class Registration implements DedicatedReaders.Owner {
             this.dedicated = true;
             wasAlone = this.alone;
             this.alone = false;
-            if (this.readersEvent == null) {
+            if (this.readers == null) {
                 this.readersEvent = EventPoll.event();
+                this.readers = new DedicatedReaders(this.session, this.handle, this, this.reactor.readerThreads(),
+                        this.cap);
             }
         }
         if (wasAlone) {
@@ -347,7 +332,7 @@ final class Registration implements DedicatedReaders.Owner {
         this.reactor.soloWatch().dedicatedStarted();
         if (!this.readers.start()) {
             synchronized (this) {
-                this.readers = null; // not again: the clone or the thread was refused
+                this.readersPossible = false; // not again: the clone or the thread was refused
             }
             readersGone();
         }
@@ -363,7 +348,7 @@ final class Registration implements DedicatedReaders.Owner {
         boolean rearm;
         synchronized (this) {
             this.dedicated = false;
-            this.runLength = 0;
+            this.meter.reset();
             this.armed = true;
             rearm = !this.ended;
         }
