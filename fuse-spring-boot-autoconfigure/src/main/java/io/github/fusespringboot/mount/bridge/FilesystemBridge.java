@@ -193,6 +193,11 @@ public final class FilesystemBridge {
         return handles(opcode);
     }
 
+    /** Whether answering INIT calls the filesystem (it has an {@code init} of its own, which may take its time). */
+    public boolean initCallsFilesystem() {
+        return this.implemented.init;
+    }
+
     /** Calls the filesystem's init, once, with a {@code fuse_conn_info} of the negotiated values. */
     public void init(Exchange exchange, InitNegotiation.Outcome outcome, boolean asyncRead) {
         if (!this.initialized.compareAndSet(false, true)) {

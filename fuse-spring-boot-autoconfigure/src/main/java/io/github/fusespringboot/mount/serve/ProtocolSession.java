@@ -52,6 +52,12 @@ public final class ProtocolSession implements ServingSession {
 
     private static final ThreadLocal<Buffers> BUFFERS = new ThreadLocal<>();
 
+    /** A mounting thread's buffers for {@link #answerWaitingInit()}. */
+    private static final ThreadLocal<Buffers> INIT_BUFFERS = new ThreadLocal<>();
+
+    /** The kernel takes no read into less than 8 KiB plus a header and one max_write (4 KiB before INIT). */
+    private static final int INIT_REQUEST_SIZE = 16384;
+
     private static volatile int maxPagesLimit;
 
     private final FuseDevice device;
@@ -165,6 +171,30 @@ public final class ProtocolSession implements ServingSession {
             BUFFERS.set(buffers);
         }
         return buffers;
+    }
+
+    /**
+     * Answers the kernel's INIT on the calling thread if it waits already (the kernel queues it
+     * before {@code mount(2)} returns) and answering it calls no code of the filesystem's (no
+     * {@code init} of its own, so nothing that could keep the caller beyond its mount timeout); with
+     * small buffers of the thread's own, not a serving thread's. Whether it did; if not, serving reads
+     * INIT as any request. The descriptor must be non-blocking.
+     */
+    boolean answerWaitingInit() {
+        if (this.bridge.initCallsFilesystem() || this.negotiated != null) {
+            return false;
+        }
+        Buffers buffers = INIT_BUFFERS.get();
+        if (buffers == null) {
+            buffers = new Buffers(new Exchange(INIT_REQUEST_SIZE, PAGE));
+            INIT_BUFFERS.set(buffers);
+        }
+        int length = this.device.read(buffers.exchange.request);
+        if (length < 0) {
+            return false; // EAGAIN (not queued yet), or the mount ended: the reactor reads it
+        }
+        process(buffers, length, this.device); // the first request is always INIT
+        return true;
     }
 
     /** The exchange behind a buffer of this class, for tests that hand-craft requests. */

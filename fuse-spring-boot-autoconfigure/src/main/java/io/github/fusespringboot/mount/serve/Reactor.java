@@ -85,6 +85,7 @@ public final class Reactor {
      */
     public void serve(ProtocolSession session, ServingHandle handle, int maxInFlight) {
         session.nonBlocking();
+        answerInit(session, handle);
         Registration registration = register(session, handle, Math.max(1, maxInFlight));
         try {
             this.pool.ensureWaiting();
@@ -93,6 +94,22 @@ public final class Reactor {
         catch (RuntimeException ex) {
             forget(registration);
             throw ex;
+        }
+    }
+
+    /**
+     * INIT, answered on the mounting thread when it can be ({@link ProtocolSession#answerWaitingInit}):
+     * it saves waking a pool thread and then the mounting thread for it.
+     */
+    private static void answerInit(ProtocolSession session, ServingHandle handle) {
+        handle.requestStarted();
+        try {
+            if (session.answerWaitingInit()) {
+                handle.initProcessed();
+            }
+        }
+        finally {
+            handle.requestDone();
         }
     }
 
