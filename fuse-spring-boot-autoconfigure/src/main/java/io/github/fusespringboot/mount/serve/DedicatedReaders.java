@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * after a run of requests in quick succession and leaves its descriptor out of epoll meanwhile.
  *
  * <p>
- * When no request came for {@link #IDLE_NANOS}, the {@link SoloWatch} (through {@link #watch}) calls them back:
- * readers blocked in {@code read} are woken ({@link ThreadWakeup}: the read returns EINTR), readers
+ * When no request came for {@link #IDLE_NANOS}, the {@link SoloWatch} calls them back
+ * ({@link #releaseIfIdle}): readers blocked in {@code read} are woken ({@link ThreadWakeup}: the read returns EINTR), readers
  * in a callback finish it first; each closes its clone holding no request, and the last one gives the
  * mount back to the epoll ({@link Owner#readersGone()}). So an idle mount holds no thread. A reader
  * counts as serving with the mount's handle from its start to its end, so an unmount (ENODEV for every

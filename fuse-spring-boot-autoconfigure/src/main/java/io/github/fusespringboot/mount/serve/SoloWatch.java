@@ -1,4 +1,4 @@
-// The one thread that hands a mount back to the whole pool when the thread serving it alone takes too long.
+// The one thread that shares out a mount served alone for too long, and calls idle mounts' own readers back.
 package io.github.fusespringboot.mount.serve;
 
 import java.util.concurrent.TimeUnit;
@@ -14,8 +14,9 @@ import jnr.ffi.Pointer;
  * so that the caller's next request comes back to that thread, with no other thread woken), this
  * watch makes sure the mount's other requests do not wait behind a slow callback: every
  * {@link #TICK_NANOS} it gives each mount served alone for longer than {@link #SOLO_LIMIT_NANOS} back
- * to epoll. It ticks only while some mount is served alone, and parks (no wake-ups at all) after a
- * second without one; the first mount served alone after that wakes it.
+ * to epoll. It also calls the readers of mounts with {@link DedicatedReaders} back once the mount
+ * is idle, every {@link #READERS_TICK_NANOS} while no mount is served alone. It ticks only while some mount is served alone or has readers, and parks (no
+ * wake-ups at all) after a second without either; the first such mount after that wakes it.
  */
 final class SoloWatch {
 
@@ -52,13 +53,7 @@ final class SoloWatch {
     /** A mount is now served alone. */
     void started() {
         this.solo.incrementAndGet();
-        Thread watcher = this.thread;
-        if (watcher == null) {
-            start();
-        }
-        else if (this.parked) {
-            LockSupport.unpark(watcher);
-        }
+        wake();
     }
 
     /** A mount is no longer served alone. */
@@ -69,6 +64,11 @@ final class SoloWatch {
     /** A mount is now served by {@link DedicatedReaders}, which the watch calls back once it is idle. */
     void dedicatedStarted() {
         this.dedicated.incrementAndGet();
+        wake();
+    }
+
+    /** Makes sure the watch ticks: starts its thread the first time, unparks it after an idle second. */
+    private void wake() {
         Thread watcher = this.thread;
         if (watcher == null) {
             start();
