@@ -102,6 +102,19 @@ final class DedicatedReaders {
         this.lastRequest = System.nanoTime();
         this.releasing = false;
         this.count.incrementAndGet();
+        if (launch(clone)) {
+            return true;
+        }
+        this.count.decrementAndGet();
+        this.handle.requestDone();
+        return false;
+    }
+
+    /**
+     * Starts a reader thread on {@code clone}, counted as serving with the handle from now on. On
+     * false (no thread), the clone is closed and the caller takes back its count and the handle's.
+     */
+    private boolean launch(FuseDevice clone) {
         Reader reader = new Reader(clone);
         this.readers.add(reader);
         this.handle.requestStarted(); // a reader counts as serving until it ends
@@ -113,8 +126,6 @@ final class DedicatedReaders {
             logger.debug("Could not start a FUSE reader thread: {}", ex.toString());
             clone.close();
             this.readers.remove(reader);
-            this.count.decrementAndGet();
-            this.handle.requestDone();
             return false;
         }
     }
@@ -201,16 +212,7 @@ final class DedicatedReaders {
             this.count.decrementAndGet(); // a reader is running: this is not the last
             return;
         }
-        Reader reader = new Reader(clone);
-        this.readers.add(reader);
-        this.handle.requestStarted();
-        try {
-            this.threads.execute(reader);
-        }
-        catch (RejectedExecutionException | OutOfMemoryError ex) {
-            logger.debug("Could not start a further FUSE reader thread: {}", ex.toString());
-            clone.close();
-            this.readers.remove(reader);
+        if (!launch(clone)) {
             readerEnded();
         }
     }
