@@ -1,8 +1,6 @@
 // One mount as the reactor serves it: who reads its descriptor, how many of its requests run, its end.
 package io.github.fusespringboot.mount.serve;
 
-import java.util.concurrent.atomic.AtomicInteger;
-
 import io.github.fusespringboot.mount.natives.Errno;
 import io.github.fusespringboot.mount.natives.EventPoll;
 import io.github.fusespringboot.mount.natives.ThreadWakeup;
@@ -51,13 +49,8 @@ final class Registration implements DedicatedReaders.Owner {
 
     private volatile boolean ended;
 
-    /** {@link #enter()}: threads inside; {@link #ENDING}: the mount ended (the handle is told once none is). */
-    private final AtomicInteger guard = new AtomicInteger();
-
-    private static final int ENDING = 1 << 30;
-
-    /** The errno {@link #end} was called with, for the handle. */
-    private volatile int endErrno;
+    /** Threads about to read or re-arm the descriptor; the handle hears of the end once none is. */
+    private final EndGate gate;
 
     /** Whether {@link #readers} serve the mount now (the descriptor is then left out of epoll). */
     private volatile boolean dedicated;
@@ -80,6 +73,7 @@ final class Registration implements DedicatedReaders.Owner {
         this.cap = cap;
         this.token = token;
         this.watch = EventPoll.watch(token);
+        this.gate = new EndGate(handle::ended);
         this.readersPossible = DEDICATED_READERS && cap > 1;
     }
 
@@ -108,14 +102,14 @@ final class Registration implements DedicatedReaders.Owner {
      * {@link SoloWatch} when the request takes longer than {@link SoloWatch#SOLO_LIMIT_NANOS}.
      */
     void serveOne(ServingPool.Worker worker) {
-        if (!enter()) {
+        if (!this.gate.enter()) {
             return;
         }
         try {
             serve(worker);
         }
         finally {
-            leave();
+            this.gate.leave();
         }
     }
 
@@ -382,7 +376,7 @@ final class Registration implements DedicatedReaders.Owner {
 
     /** From the watch, every tick: {@link #shareIfSlow}, and calls dedicated readers back once the mount is idle. */
     void watch(long now, Pointer scratch) {
-        if (!enter()) {
+        if (!this.gate.enter()) {
             return;
         }
         try {
@@ -393,7 +387,7 @@ final class Registration implements DedicatedReaders.Owner {
             }
         }
         finally {
-            leave();
+            this.gate.leave();
         }
     }
 
@@ -429,33 +423,7 @@ final class Registration implements DedicatedReaders.Owner {
         if (running) {
             nameRequestThreads(); // the mount is gone but callbacks still run: show whose they are
         }
-        this.endErrno = errno;
-        if (this.guard.getAndAdd(ENDING) == 0) {
-            this.handle.ended(errno); // else the last thread still reading or re-arming tells it (leave)
-        }
-    }
-
-    /**
-     * A pool thread (or the watch) is about to read or re-arm the descriptor: counted, so that the
-     * handle hears of the end (after which the descriptor is closed and its number may go to another
-     * mount) only once it is done. False once the mount has ended: then it must not touch the descriptor.
-     */
-    private boolean enter() {
-        int state;
-        do {
-            state = this.guard.get();
-            if ((state & ENDING) != 0) {
-                return false;
-            }
-        }
-        while (!this.guard.compareAndSet(state, state + 1));
-        return true;
-    }
-
-    private void leave() {
-        if (this.guard.decrementAndGet() == ENDING) {
-            this.handle.ended(this.endErrno); // the end came while this thread was inside
-        }
+        this.gate.end(errno);
     }
 
 }
