@@ -25,13 +25,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>
  * When no request came for {@link #IDLE_NANOS}, the {@link SoloWatch} calls them back
- * ({@link #releaseIfIdle}): readers blocked in {@code read} are woken ({@link ThreadWakeup}: the read returns EINTR), readers
- * in a callback finish it first; each closes its clone holding no request, and the last one gives the
- * mount back to the epoll ({@link Owner#readersGone()}). So an idle mount holds no thread. A reader
- * counts as serving with the mount's handle from its start to its end, so an unmount (ENODEV for every
- * reader) waits for them all. A RELEASE a reader read holds the requests other readers read after it
- * until it is done (at most {@link #ORDER_WAIT_NANOS}), so that the UNLINK a program sends after its
- * close finds the file closed.
+ * ({@link #releaseIfIdle}): readers blocked in {@code read} are woken ({@link ThreadWakeup}: the read
+ * returns EINTR), readers in a callback finish it first; each closes its clone holding no request,
+ * and the last one gives the mount back to the epoll ({@link Owner#readersGone()}). So an idle
+ * mount holds no thread. A reader counts as serving with the mount's handle from its start to its
+ * end, so an unmount (ENODEV for every reader) waits for them all. A RELEASE a reader read holds
+ * the requests other readers read after it until it is done (at most {@link #ORDER_WAIT_NANOS}), so
+ * that the UNLINK a program sends after its close finds the file closed.
  */
 final class DedicatedReaders {
 

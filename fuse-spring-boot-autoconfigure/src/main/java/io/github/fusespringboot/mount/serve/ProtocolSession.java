@@ -267,7 +267,10 @@ public final class ProtocolSession implements ServingSession {
         process(buffer, length, this.device);
     }
 
-    /** Handles a request read from {@code device} (this session's, or one of {@link #openReader()}) and answers it there. */
+    /**
+     * Handles a request read from {@code device} (this session's, or one of {@link #openReader()})
+     * and answers it there.
+     */
     void process(Buffer buffer, int length, FuseDevice device) {
         Buffers buffers = (Buffers) buffer;
         Exchange exchange = buffers.exchange;

@@ -21,9 +21,11 @@ final class Registration implements DedicatedReaders.Owner {
 
     private static final Logger logger = LoggerFactory.getLogger(Registration.class);
 
-    /** Whether busy mounts get {@link DedicatedReaders} ({@code -Dfuse.protocol.dedicated-readers=false}: never). */
-    static final boolean DEDICATED_READERS = ThreadWakeup.available()
-            && !"false".equals(System.getProperty("fuse.protocol.dedicated-readers"));
+    /**
+     * Whether busy mounts may get {@link DedicatedReaders} ({@code -Dfuse.protocol.dedicated-readers=false}:
+     * never); they also need {@link ThreadWakeup#available()}, checked the first time a mount is busy.
+     */
+    static final boolean DEDICATED_READERS = !"false".equals(System.getProperty("fuse.protocol.dedicated-readers"));
 
     private final Reactor reactor;
 
@@ -160,7 +162,7 @@ final class Registration implements DedicatedReaders.Owner {
                 }
                 this.inFlight++;
             }
-            int caller = this.session.callerPid(buffer);
+            int caller = this.readersPossible ? this.session.callerPid(buffer) : 0;
             length = read(buffer, event, false);
             boolean another = length >= 0;
             // more than that one waiting: other clients at once, which the other threads help with
@@ -173,7 +175,7 @@ final class Registration implements DedicatedReaders.Owner {
                     this.inFlight--;
                 }
                 // the next request was there already, from another caller: clients at once
-                busy = another && this.session.callerPid(buffer) != caller && busyRun();
+                busy = another && this.readersPossible && this.session.callerPid(buffer) != caller && busyRun();
                 alone = wasAlone && another && !queue && this.inFlight == 1 && !this.ended;
                 if (alone) {
                     this.aloneSince = System.nanoTime();
@@ -276,7 +278,8 @@ final class Registration implements DedicatedReaders.Owner {
     private void run(ServingPool.Worker worker, ServingSession.Buffer buffer, int length, Pointer event) {
         this.handle.requestStarted();
         boolean init = this.session.isInit(buffer);
-        boolean large = this.session.isLargeTransfer(buffer, length);
+        // only where it can matter: the request is still in the buffer now, not after it ran
+        boolean large = this.readersPossible && this.session.isLargeTransfer(buffer, length);
         worker.serving(this);
         try {
             this.session.process(buffer, length);
@@ -316,8 +319,9 @@ final class Registration implements DedicatedReaders.Owner {
      * caller when the thread serving the mount alone had answered the one before) or that moves a
      * lot of data ({@link ProtocolSession#isLargeTransfer}: blocking readers stream those faster,
      * as measured with one client); whether that makes a run of them ({@link BusyMeter}), so the
-     * mount gets readers of its own. One caller (its requests and its read-ahead) is served alone and never gets them: one
-     * thread serving it alone does better than several taking turns. The caller holds the lock.
+     * mount gets readers of its own. One caller (its requests and its read-ahead) is served alone
+     * and never gets them: one thread serving it alone does better than several taking turns. The
+     * caller holds the lock.
      */
     private boolean busyRun() {
         return this.readersPossible && !this.dedicated && !this.ended && this.meter.count();
@@ -329,6 +333,12 @@ final class Registration implements DedicatedReaders.Owner {
      */
     private void dedicate() {
         boolean wasAlone;
+        if (!ThreadWakeup.available()) { // readers could not be called back: the mount stays on the epoll
+            synchronized (this) {
+                this.readersPossible = false;
+            }
+            return;
+        }
         synchronized (this) {
             if (this.dedicated || this.ended) {
                 return;

@@ -15,8 +15,9 @@ import jnr.ffi.Pointer;
  * watch makes sure the mount's other requests do not wait behind a slow callback: every
  * {@link #TICK_NANOS} it gives each mount served alone for longer than {@link #SOLO_LIMIT_NANOS} back
  * to epoll. It also calls the readers of mounts with {@link DedicatedReaders} back once the mount
- * is idle, every {@link #READERS_TICK_NANOS} while no mount is served alone. It ticks only while some mount is served alone or has readers, and parks (no
- * wake-ups at all) after a second without either; the first such mount after that wakes it.
+ * is idle, every {@link #READERS_TICK_NANOS} while no mount is served alone. It ticks only while
+ * some mount is served alone or has readers, and parks (no wake-ups at all) after a second without
+ * either; the first such mount after that wakes it.
  */
 final class SoloWatch {
 
