@@ -44,6 +44,9 @@ public final class Exchange {
 
     static final int FILE_INFO_WRITEPAGE = 16;
 
+    /** Where a WRITE request's data starts: after the in-header and {@code struct fuse_write_in}. */
+    private static final int WRITE_DATA_AT = InHeader.SIZE + 40;
+
     public final InHeader header = new InHeader();
 
     public final Body body = new Body();
@@ -100,8 +103,9 @@ public final class Exchange {
     boolean contextFilled;
 
     public Exchange(int requestSize, int payloadSize) {
-        this.request = new NativeBuffer(requestSize);
-        this.payload = new NativeBuffer(payloadSize);
+        // a WRITE's data (after the in-header and fuse_write_in) and a reply's payload start pages
+        this.request = NativeBuffer.pageAligned(requestSize, WRITE_DATA_AT);
+        this.payload = NativeBuffer.pageAligned(payloadSize, 0);
         this.replySlice = this.payload.pointer(0, payloadSize);
         this.stat = FileStat.of(this.scratch.pointer(STAT_AT, 256));
         this.fileInfo = FuseFileInfo.of(this.scratch.pointer(FILE_INFO_AT, 64));

@@ -22,10 +22,33 @@ public final class NativeBuffer {
     private final Pointer pointer;
 
     public NativeBuffer(int size) {
-        this.buffer = ByteBuffer.allocateDirect(size).order(ByteOrder.LITTLE_ENDIAN);
-        this.address = MemoryIO.getInstance().getDirectBufferAddress(this.buffer);
-        this.pointer = Pointer.wrap(Native.runtime(), this.address, size);
+        this(ByteBuffer.allocateDirect(size));
     }
+
+    private NativeBuffer(ByteBuffer memory) {
+        this.buffer = memory.order(ByteOrder.LITTLE_ENDIAN);
+        this.address = MemoryIO.getInstance().getDirectBufferAddress(this.buffer);
+        this.pointer = Pointer.wrap(Native.runtime(), this.address, memory.capacity());
+    }
+
+    /**
+     * A block of {@code size} bytes whose byte at {@code pageAt} starts a page: the kernel copies a
+     * request's or a reply's data between whole pages then, one chunk per page (a block from
+     * {@code malloc} starts 16 bytes into a page, so every page of data would be two chunks, and its
+     * pinning one more page).
+     */
+    public static NativeBuffer pageAligned(int size, int pageAt) {
+        ByteBuffer raw = ByteBuffer.allocateDirect(size + PAGE);
+        long address = MemoryIO.getInstance().getDirectBufferAddress(raw);
+        long start = ((address + pageAt + PAGE - 1) & -PAGE) - pageAt;
+        if (start < address) {
+            start += PAGE;
+        }
+        int skip = (int) (start - address);
+        return new NativeBuffer(raw.slice(skip, size));
+    }
+
+    private static final int PAGE = 4096;
 
     /** The bytes, little-endian; use absolute get/put only (the position is not meaningful). */
     public ByteBuffer buffer() {
