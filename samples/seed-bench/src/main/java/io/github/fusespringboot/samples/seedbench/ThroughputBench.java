@@ -150,6 +150,10 @@ final class ThroughputBench {
                             : String.join(", ", references.stream().map((r) -> r.dir() + " (" + r.name() + ")")
                                 .toList()),
                     repeat, Runtime.getRuntime().availableProcessors());
+            String hold = this.args.text("hold", "");
+            if (!hold.isEmpty()) {
+                return hold(dir, this.args.duration("hold", hold));
+            }
             for (Row row : rows) {
                 List<List<Double>> figures = new ArrayList<>();
                 targets.forEach((t) -> figures.add(new ArrayList<>()));
@@ -175,6 +179,20 @@ final class ThroughputBench {
         }
         this.out.println("throughput: " + failures + " failed run(s)");
         return (failures == 0) ? 0 : 1;
+    }
+
+    /**
+     * {@code --hold=DURATION}: keeps the mount on {@code dir} for that long, or until a file named
+     * {@code stop} appears in the directory above it, for clients run by hand (a profiler, strace).
+     */
+    private int hold(Path dir, java.time.Duration duration) throws InterruptedException {
+        Path stop = dir.resolveSibling("stop");
+        this.out.println("HOLD " + dir + " for " + duration + " (or until " + stop + " exists)");
+        long deadline = System.nanoTime() + duration.toNanos();
+        while (System.nanoTime() < deadline && !Files.exists(stop)) {
+            Thread.sleep(100); // polling a file by hand, not synchronising a test
+        }
+        return 0;
     }
 
     /**
