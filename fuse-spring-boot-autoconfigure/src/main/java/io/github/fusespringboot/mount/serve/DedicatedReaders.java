@@ -153,28 +153,9 @@ final class DedicatedReaders {
         reader.tid = ThreadWakeup.currentThreadId();
         ServingSession.Buffer buffer = this.session.buffer();
         try {
-            while (true) {
-                reader.reading = true; // before releasing is read: the watch, which sets it first, then sees this
-                if (this.releasing) {
-                    return;
-                }
-                this.idle.incrementAndGet();
-                int length = this.session.receive(buffer, reader.device);
-                int stillIdle = this.idle.decrementAndGet();
-                reader.reading = false;
-                if (length < 0) {
-                    int errno = -length;
-                    if (errno == Errno.EINTR || errno == Errno.EAGAIN || errno == Errno.ENOENT) {
-                        continue;
-                    }
-                    this.owner.ended((errno == Errno.ENODEV || errno == Errno.ECONNABORTED) ? 0 : errno);
-                    return;
-                }
-                this.lastRequest = System.nanoTime();
-                if (stillIdle == 0 && !this.releasing && reserve()) {
-                    addReader(); // as libfuse's loop: nobody is left waiting for the next request
-                }
-                run(buffer, length, reader.device);
+            while (serveNext(reader, buffer)) {
+                // one request per call: the loop of a thread that runs once stays interpreted, a method
+                // called per request is compiled after its first few hundred requests
             }
         }
         catch (Throwable ex) {
@@ -187,6 +168,32 @@ final class DedicatedReaders {
             this.readers.remove(reader);
             readerEnded();
         }
+    }
+
+    /** Reads and runs one request; false when the reader is done (released, or the mount ended). */
+    private boolean serveNext(Reader reader, ServingSession.Buffer buffer) {
+        reader.reading = true; // before releasing is read: the watch, which sets it first, then sees this
+        if (this.releasing) {
+            return false;
+        }
+        this.idle.incrementAndGet();
+        int length = this.session.receive(buffer, reader.device);
+        int stillIdle = this.idle.decrementAndGet();
+        reader.reading = false;
+        if (length < 0) {
+            int errno = -length;
+            if (errno == Errno.EINTR || errno == Errno.EAGAIN || errno == Errno.ENOENT) {
+                return true;
+            }
+            this.owner.ended((errno == Errno.ENODEV || errno == Errno.ECONNABORTED) ? 0 : errno);
+            return false;
+        }
+        this.lastRequest = System.nanoTime();
+        if (stillIdle == 0 && !this.releasing && reserve()) {
+            addReader(); // as libfuse's loop: nobody is left waiting for the next request
+        }
+        run(buffer, length, reader.device);
+        return true;
     }
 
     private boolean reserve() {

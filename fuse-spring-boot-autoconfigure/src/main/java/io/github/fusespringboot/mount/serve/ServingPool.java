@@ -122,39 +122,42 @@ final class ServingPool {
     }
 
     private void work(Worker worker) {
-        Pointer event = worker.event;
         try {
-            while (true) {
-                this.waiting.incrementAndGet();
-                int timeout = (this.threads.get() > this.core) ? this.keepAliveMillis : -1;
-                int ready = this.poll.await(event, timeout);
-                int stillWaiting = this.waiting.decrementAndGet();
-                if (ready == 0) {
-                    if (timeout >= 0 && retire()) {
-                        return;
-                    }
-                    continue;
-                }
-                if (ready < 0) {
-                    this.threads.decrementAndGet();
-                    logger.error("epoll_wait failed with errno {}; a FUSE serving thread stops", -ready);
-                    return;
-                }
-                if (stillWaiting == 0) {
-                    startThread(); // nobody is left to take the next event while this one runs
-                }
-                try {
-                    this.dispatcher.dispatch(EventPoll.token(event), worker);
-                }
-                catch (Throwable ex) {
-                    // requests handle their own failures; this one must not take the thread down
-                    Thread.currentThread().getUncaughtExceptionHandler().uncaughtException(Thread.currentThread(), ex);
-                }
+            while (awaitAndDispatch(worker)) {
+                // one event per call, so that the work is compiled early (as a reader's loop)
             }
         }
         finally {
             this.workers.remove(worker);
         }
+    }
+
+    /** Waits for one event and dispatches it; false when the thread is to end. */
+    private boolean awaitAndDispatch(Worker worker) {
+        Pointer event = worker.event;
+        this.waiting.incrementAndGet();
+        int timeout = (this.threads.get() > this.core) ? this.keepAliveMillis : -1;
+        int ready = this.poll.await(event, timeout);
+        int stillWaiting = this.waiting.decrementAndGet();
+        if (ready == 0) {
+            return timeout < 0 || !retire();
+        }
+        if (ready < 0) {
+            this.threads.decrementAndGet();
+            logger.error("epoll_wait failed with errno {}; a FUSE serving thread stops", -ready);
+            return false;
+        }
+        if (stillWaiting == 0) {
+            startThread(); // nobody is left to take the next event while this one runs
+        }
+        try {
+            this.dispatcher.dispatch(EventPoll.token(event), worker);
+        }
+        catch (Throwable ex) {
+            // requests handle their own failures; this one must not take the thread down
+            Thread.currentThread().getUncaughtExceptionHandler().uncaughtException(Thread.currentThread(), ex);
+        }
+        return true;
     }
 
     /**
