@@ -49,6 +49,21 @@ final class Registration implements DedicatedReaders.Owner {
 
     private long aloneSince;
 
+    /**
+     * How long the thread serving a mount alone keeps reading for the caller's next request before
+     * it gives the descriptor back to epoll, when that caller's requests came in quick succession.
+     */
+    static final long SPIN_NANOS = 20_000;
+
+    /** A request this soon after the mount went quiet shows a caller quick enough to wait for. */
+    static final long QUICK_NANOS = 200_000;
+
+    /** When the thread serving alone last found no next request (owned by the thread holding the descriptor). */
+    private long quietSince = Long.MIN_VALUE / 2;
+
+    /** Whether that thread waits up to {@link #SPIN_NANOS} for the next request before giving it back. */
+    private boolean spinning;
+
     private volatile boolean ended;
 
     /** Threads about to read or re-arm the descriptor; the handle hears of the end once none is. */
@@ -125,6 +140,7 @@ final class Registration implements DedicatedReaders.Owner {
         if (length < 0) {
             return;
         }
+        this.spinning = System.nanoTime() - this.quietSince < QUICK_NANOS;
         boolean rearm;
         // alone when nothing else is in flight (read without the lock: checked again under it) nor waiting
         // a RELEASE is served alone even with requests waiting: they may be its program's next ones
@@ -164,6 +180,9 @@ final class Registration implements DedicatedReaders.Owner {
             }
             int caller = this.readersPossible ? this.session.callerPid(buffer) : 0;
             length = read(buffer, event, false);
+            if (length < 0 && mayWait()) {
+                length = awaitNext(buffer, event);
+            }
             boolean another = length >= 0;
             // more than that one waiting: other clients at once, which the other threads help with
             boolean queue = another && !this.session.isOrdered(buffer) && this.session.pending(buffer);
@@ -196,9 +215,40 @@ final class Registration implements DedicatedReaders.Owner {
                 dedicate();
             }
             if (!another) {
+                this.quietSince = System.nanoTime();
                 return;
             }
         }
+    }
+
+    /**
+     * Whether the thread serving alone may wait a little for the next request: its caller sent the
+     * last ones in quick succession, and no other mount or thread is being served now (the wait is a
+     * busy one, which costs a core the others could use).
+     */
+    private boolean mayWait() {
+        return this.spinning && !this.ended && this.reactor.soloWatch().servedAlone() == 1
+                && this.reactor.pool().busyThreads() <= 1;
+    }
+
+    /**
+     * Reads for the next request for at most {@link #SPIN_NANOS}: a caller that sends one request as
+     * soon as the last is answered (a {@code dd}, a {@code stat} after a lookup) finds this thread
+     * still running, so its request costs no wake-up of a sleeping thread. Without one in time it
+     * stops waiting until the mount's requests come in quick succession again.
+     */
+    private int awaitNext(ServingSession.Buffer buffer, Pointer event) {
+        long deadline = System.nanoTime() + SPIN_NANOS;
+        do {
+            Thread.onSpinWait();
+            int length = read(buffer, event, false);
+            if (length >= 0) {
+                return length;
+            }
+        }
+        while (!this.ended && System.nanoTime() - deadline < 0);
+        this.spinning = false;
+        return -1;
     }
 
     /**

@@ -68,6 +68,11 @@ final class ServingPool {
         }
     }
 
+    /** How many of the pool's threads are not waiting for an event now (serving, or starting). */
+    int busyThreads() {
+        return this.threads.get() - this.waiting.get();
+    }
+
     /** How many threads the pool has now, busy or waiting. */
     int threads() {
         return this.threads.get();

@@ -57,6 +57,11 @@ final class SoloWatch {
         wake();
     }
 
+    /** How many mounts are served alone now. */
+    int servedAlone() {
+        return this.solo.get();
+    }
+
     /** A mount is no longer served alone. */
     void ended() {
         this.solo.decrementAndGet();
