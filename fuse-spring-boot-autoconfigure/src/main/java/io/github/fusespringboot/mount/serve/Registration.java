@@ -55,14 +55,22 @@ final class Registration implements DedicatedReaders.Owner {
      */
     static final long SPIN_NANOS = 20_000;
 
-    /** A request this soon after the mount went quiet shows a caller quick enough to wait for. */
-    static final long QUICK_NANOS = 200_000;
+    /**
+     * A request read this soon after the mount went quiet (epoll's wake-up included) came quickly;
+     * {@link #QUICK_RUN} of them in a row show a caller worth waiting for.
+     */
+    static final long QUICK_NANOS = 50_000;
+
+    static final int QUICK_RUN = 4;
+
+    /** Whether a thread serving a mount alone may wait for the next request ({@code -Dfuse.protocol.solo-wait=false}: never). */
+    static final boolean SOLO_WAIT = !"false".equals(System.getProperty("fuse.protocol.solo-wait"));
 
     /** When the thread serving alone last found no next request (owned by the thread holding the descriptor). */
     private long quietSince = Long.MIN_VALUE / 2;
 
-    /** Whether that thread waits up to {@link #SPIN_NANOS} for the next request before giving it back. */
-    private boolean spinning;
+    /** Requests in a row that came quickly after the mount went quiet; 0 after a wait that was in vain. */
+    private int quickRun;
 
     private volatile boolean ended;
 
@@ -140,7 +148,7 @@ final class Registration implements DedicatedReaders.Owner {
         if (length < 0) {
             return;
         }
-        this.spinning = System.nanoTime() - this.quietSince < QUICK_NANOS;
+        this.quickRun = (System.nanoTime() - this.quietSince < QUICK_NANOS) ? this.quickRun + 1 : 0;
         boolean rearm;
         // alone when nothing else is in flight (read without the lock: checked again under it) nor waiting
         // a RELEASE is served alone even with requests waiting: they may be its program's next ones
@@ -223,11 +231,12 @@ final class Registration implements DedicatedReaders.Owner {
 
     /**
      * Whether the thread serving alone may wait a little for the next request: its caller sent the
-     * last ones in quick succession, and no other mount or thread is being served now (the wait is a
+     * last ones in quick succession (the requests of a mount that lives for a few of them seldom
+     * do), and no other mount or thread is being served now (the wait is a
      * busy one, which costs a core the others could use).
      */
     private boolean mayWait() {
-        return this.spinning && !this.ended && this.reactor.soloWatch().servedAlone() == 1
+        return SOLO_WAIT && this.quickRun >= QUICK_RUN && !this.ended && this.reactor.soloWatch().servedAlone() == 1
                 && this.reactor.pool().busyThreads() <= 1;
     }
 
@@ -247,7 +256,7 @@ final class Registration implements DedicatedReaders.Owner {
             }
         }
         while (!this.ended && System.nanoTime() - deadline < 0);
-        this.spinning = false;
+        this.quickRun = 0;
         return -1;
     }
 
