@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * counts the requests still running before it calls serving over; threads still running requests
  * then are named after the mount until they return.
  */
-final class Registration implements DedicatedReaders.Owner {
+final class Registration implements DedicatedReaders.Owner, QuickCaller.Source {
 
     private static final Logger logger = LoggerFactory.getLogger(Registration.class);
 
@@ -49,28 +49,8 @@ final class Registration implements DedicatedReaders.Owner {
 
     private long aloneSince;
 
-    /**
-     * How long the thread serving a mount alone keeps reading for the caller's next request before
-     * it gives the descriptor back to epoll, when that caller's requests came in quick succession.
-     */
-    static final long SPIN_NANOS = 20_000;
-
-    /**
-     * A request read this soon after the mount went quiet (epoll's wake-up included) came quickly;
-     * {@link #QUICK_RUN} of them in a row show a caller worth waiting for.
-     */
-    static final long QUICK_NANOS = 50_000;
-
-    static final int QUICK_RUN = 4;
-
-    /** Whether a thread serving a mount alone may wait for the next request ({@code -Dfuse.protocol.solo-wait=false}: never). */
-    static final boolean SOLO_WAIT = !"false".equals(System.getProperty("fuse.protocol.solo-wait"));
-
-    /** When the thread serving alone last found no next request (owned by the thread holding the descriptor). */
-    private long quietSince = Long.MIN_VALUE / 2;
-
-    /** Requests in a row that came quickly after the mount went quiet; 0 after a wait that was in vain. */
-    private int quickRun;
+    /** Whether this mount's caller is worth waiting for when it is served alone. */
+    private final QuickCaller quick = new QuickCaller();
 
     private volatile boolean ended;
 
@@ -148,7 +128,7 @@ final class Registration implements DedicatedReaders.Owner {
         if (length < 0) {
             return;
         }
-        this.quickRun = (System.nanoTime() - this.quietSince < QUICK_NANOS) ? this.quickRun + 1 : 0;
+        this.quick.woken(System.nanoTime());
         boolean rearm;
         // alone when nothing else is in flight (read without the lock: checked again under it) nor waiting
         // a RELEASE is served alone even with requests waiting: they may be its program's next ones
@@ -189,7 +169,7 @@ final class Registration implements DedicatedReaders.Owner {
             int caller = this.readersPossible ? this.session.callerPid(buffer) : 0;
             length = read(buffer, event, false);
             if (length < 0 && mayWait()) {
-                length = awaitNext(buffer, event);
+                length = this.quick.await(this, buffer, event);
             }
             boolean another = length >= 0;
             // more than that one waiting: other clients at once, which the other threads help with
@@ -223,41 +203,30 @@ final class Registration implements DedicatedReaders.Owner {
                 dedicate();
             }
             if (!another) {
-                this.quietSince = System.nanoTime();
+                this.quick.quiet(System.nanoTime());
                 return;
             }
         }
     }
 
     /**
-     * Whether the thread serving alone may wait a little for the next request: its caller sent the
-     * last ones in quick succession (the requests of a mount that lives for a few of them seldom
-     * do), and no other mount or thread is being served now (the wait is a
-     * busy one, which costs a core the others could use).
+     * Whether the thread serving alone may wait a little for the next request ({@link QuickCaller}):
+     * its caller is quick, and no other mount or thread is being served now (the wait is a busy one,
+     * which costs a core the others could use).
      */
     private boolean mayWait() {
-        return SOLO_WAIT && this.quickRun >= QUICK_RUN && !this.ended && this.reactor.soloWatch().servedAlone() == 1
+        return this.quick.isQuick() && !this.ended && this.reactor.soloWatch().servedAlone() == 1
                 && this.reactor.pool().busyThreads() <= 1;
     }
 
-    /**
-     * Reads for the next request for at most {@link #SPIN_NANOS}: a caller that sends one request as
-     * soon as the last is answered (a {@code dd}, a {@code stat} after a lookup) finds this thread
-     * still running, so its request costs no wake-up of a sleeping thread. Without one in time it
-     * stops waiting until the mount's requests come in quick succession again.
-     */
-    private int awaitNext(ServingSession.Buffer buffer, Pointer event) {
-        long deadline = System.nanoTime() + SPIN_NANOS;
-        do {
-            Thread.onSpinWait();
-            int length = read(buffer, event, false);
-            if (length >= 0) {
-                return length;
-            }
-        }
-        while (!this.ended && System.nanoTime() - deadline < 0);
-        this.quickRun = 0;
-        return -1;
+    @Override
+    public int readNext(ServingSession.Buffer buffer, Pointer event) {
+        return read(buffer, event, false);
+    }
+
+    @Override
+    public boolean isOver() {
+        return this.ended;
     }
 
     /**
