@@ -16,20 +16,29 @@ final class BusyMeter {
     /** ... within this long. */
     static final long WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+    /** What a large transfer counts for: {@link #RUN} of them make a run of 8 (at least 2 MiB). */
+    static final int LARGE_WEIGHT = RUN / 8;
+
     private int length;
 
     private long start;
 
-    /** Counts one busy request; whether it completes a run of {@link #RUN} within {@link #WINDOW_NANOS}. */
-    boolean count() {
-        if (++this.length < RUN) {
+    /**
+     * Counts one busy request ({@code weight} 1, or {@link #LARGE_WEIGHT} for a large transfer);
+     * whether it completes a run of {@link #RUN} within {@link #WINDOW_NANOS} of the run's first.
+     */
+    boolean count(int weight) {
+        long now = System.nanoTime();
+        if (this.length == 0 || now - this.start > WINDOW_NANOS) {
+            this.length = 0; // a run starts here
+            this.start = now;
+        }
+        this.length += weight;
+        if (this.length < RUN) {
             return false;
         }
-        long now = System.nanoTime();
-        boolean busy = now - this.start <= WINDOW_NANOS;
         this.length = 0;
-        this.start = now;
-        return busy;
+        return true;
     }
 
     /** Starts counting afresh. */

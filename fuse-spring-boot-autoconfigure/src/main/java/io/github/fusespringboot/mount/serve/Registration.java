@@ -182,7 +182,7 @@ final class Registration implements DedicatedReaders.Owner, QuickCaller.Source {
                     this.inFlight--;
                 }
                 // the next request was there already, from another caller: clients at once
-                busy = another && this.readersPossible && this.session.callerPid(buffer) != caller && busyRun();
+                busy = another && this.readersPossible && this.session.callerPid(buffer) != caller && busyRun(1);
                 alone = wasAlone && another && !queue && this.inFlight == 1 && !this.ended;
                 if (alone) {
                     this.aloneSince = System.nanoTime();
@@ -323,7 +323,7 @@ final class Registration implements DedicatedReaders.Owner, QuickCaller.Source {
                 rearm = !this.armed && !this.ended;
                 this.armed |= rearm;
                 // a small request served alone counts only where the next one was waiting (see serveOne)
-                busy = (!this.alone || large) && busyRun();
+                busy = (!this.alone || large) && busyRun(large ? BusyMeter.LARGE_WEIGHT : 1);
             }
             if (rearm) {
                 rearm(event);
@@ -345,14 +345,14 @@ final class Registration implements DedicatedReaders.Owner, QuickCaller.Source {
     /**
      * Counts a request that found the mount busy (served beside others, or waiting from another
      * caller when the thread serving the mount alone had answered the one before) or that moves a
-     * lot of data ({@link ProtocolSession#isLargeTransfer}: blocking readers stream those faster,
-     * as measured with one client); whether that makes a run of them ({@link BusyMeter}), so the
+     * lot of data ({@link ProtocolSession#isLargeTransfer}, counting for {@link BusyMeter#LARGE_WEIGHT}:
+     * blocking readers stream those faster, as measured with one client); whether that makes a run of them ({@link BusyMeter}), so the
      * mount gets readers of its own. One caller (its requests and its read-ahead) is served alone
      * and never gets them: one thread serving it alone does better than several taking turns. The
      * caller holds the lock.
      */
-    private boolean busyRun() {
-        return this.readersPossible && !this.dedicated && !this.ended && this.meter.count();
+    private boolean busyRun(int weight) {
+        return this.readersPossible && !this.dedicated && !this.ended && this.meter.count(weight);
     }
 
     /**
