@@ -23,7 +23,7 @@ final class Registration implements DedicatedReaders.Owner, QuickCaller.Source {
 
     /**
      * Whether busy mounts may get {@link DedicatedReaders} ({@code -Dfuse.protocol.dedicated-readers=false}:
-     * never); they also need {@link ThreadWakeup#available()}, checked the first time a mount is busy.
+     * never); they also need {@link ThreadWakeup#available()}, checked (once) by the {@link SoloWatch} thread when it starts.
      */
     static final boolean DEDICATED_READERS = !"false".equals(System.getProperty("fuse.protocol.dedicated-readers"));
 

@@ -7,6 +7,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 import io.github.fusespringboot.mount.natives.EventPoll;
+import io.github.fusespringboot.mount.natives.ThreadWakeup;
 import jnr.ffi.Pointer;
 
 /**
@@ -104,6 +105,11 @@ final class SoloWatch {
     }
 
     private void watch() {
+        if (Registration.DEDICATED_READERS) {
+            // the signal check loads a libc binding (13 ms in a fresh JVM): here, not on the serving
+            // thread of the first busy mount, whose next request would wait for it
+            ThreadWakeup.available();
+        }
         long idleSince = System.nanoTime();
         while (true) {
             boolean solos = this.solo.get() > 0;
