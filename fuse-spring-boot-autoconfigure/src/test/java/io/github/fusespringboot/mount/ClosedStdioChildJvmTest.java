@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -82,8 +83,15 @@ class ClosedStdioChildJvmTest {
         // reserve() reopened exactly what was closed when it ran: the JVM's own /dev/null placeholders
         // on 0..2, handed back by the child (0..3 hold the JVM's own files by the time main runs)
         assertThat(result.get("handedBack")).as("the JDK's /dev/null placeholders on 0..2").isNotEqualTo("[]");
-        assertThat(result.get("closedBeforeReserve")).isEqualTo(result.get("handedBack"));
-        assertThat(result.get("reserved")).isEqualTo(result.get("closedBeforeReserve"));
+        assertThat(result.get("reserved")).isEqualTo(result.get("handedBack"));
+        // the snapshot just before may miss one: the JVM opens files of its own now and then, which
+        // sit on the lowest free number for a moment
+        List<String> handedBack = List.of(result.get("handedBack").replaceAll("[\\[\\] ]", "").split(","));
+        for (String fd : result.get("closedBeforeReserve").replaceAll("[\\[\\] ]", "").split(",")) {
+            if (!fd.isEmpty()) {
+                assertThat(handedBack).as("closed before reserve() and not handed back").contains(fd);
+            }
+        }
         assertThat(result.get("reservedAgain")).as("idempotent").isEqualTo(result.get("reserved"));
         for (String fd : result.get("reserved").replaceAll("[\\[\\] ]", "").split(",")) {
             assertThat(result.get("afterReserve.fd" + fd)).isEqualTo("/dev/null");
