@@ -23,7 +23,8 @@ final class Registration implements DedicatedReaders.Owner, QuickCaller.Source {
 
     /**
      * Whether busy mounts may get {@link DedicatedReaders} ({@code -Dfuse.protocol.dedicated-readers=false}:
-     * never); they also need {@link ThreadWakeup#available()}, checked (once) by the {@link SoloWatch} thread when it starts.
+     * never); they also need {@link ThreadWakeup#available()}, checked once, by the {@link SoloWatch}
+     * thread when it starts.
      */
     static final boolean DEDICATED_READERS = !"false".equals(System.getProperty("fuse.protocol.dedicated-readers"));
 
@@ -346,8 +347,8 @@ final class Registration implements DedicatedReaders.Owner, QuickCaller.Source {
      * Counts a request that found the mount busy (served beside others, or waiting from another
      * caller when the thread serving the mount alone had answered the one before) or that moves a
      * lot of data ({@link ProtocolSession#isLargeTransfer}, counting for {@link BusyMeter#LARGE_WEIGHT}:
-     * blocking readers stream those faster, as measured with one client); whether that makes a run of them ({@link BusyMeter}), so the
-     * mount gets readers of its own. One caller (its requests and its read-ahead) is served alone
+     * blocking readers stream those faster, as measured with one client); whether that makes a run
+     * of them ({@link BusyMeter}), so the mount gets readers of its own. One caller (its requests and its read-ahead) is served alone
      * and never gets them: one thread serving it alone does better than several taking turns. The
      * caller holds the lock.
      */
