@@ -129,7 +129,8 @@ final class Registration implements DedicatedReaders.Owner, QuickCaller.Source {
         if (length < 0) {
             return;
         }
-        this.quick.woken(System.nanoTime());
+        long now = System.nanoTime();
+        this.quick.woken(now);
         boolean rearm;
         // alone when nothing else is in flight (read without the lock: checked again under it) nor waiting
         // a RELEASE is served alone even with requests waiting: they may be its program's next ones
@@ -140,7 +141,7 @@ final class Registration implements DedicatedReaders.Owner, QuickCaller.Source {
             alone &= this.inFlight == 1;
             if (alone) {
                 this.alone = true;
-                this.aloneSince = System.nanoTime();
+                this.aloneSince = now;
                 this.armed = true; // owned by this thread, which reads again or re-arms
                 rearm = false;
             }
