@@ -10,6 +10,12 @@ import java.util.Map;
  * lowers. A node leaves the table when its count reaches zero; ids are never reused while the
  * table lives (they come from a 64-bit counter), so id + generation is unique for the mount's life.
  * An unlinked or replaced node stays known by id (the kernel may still use it) but has no path.
+ *
+ * <p>Every request names its node by id and the filesystem wants a path, so the last nodes used are
+ * kept in a small direct-mapped cache ({@value #RECENT} slots by id) that also remembers each one's
+ * path: a request on a recent node neither boxes its id for the map nor rebuilds its path. A cached
+ * path holds while no node changed its name or parent (a table-wide epoch, moved on by every unlink,
+ * rename, exchange and hide); only the recent nodes keep one, so the memory this costs is bounded.
  */
 final class NodeTable {
 
@@ -46,6 +52,11 @@ final class NodeTable {
 
         long cachedSize;
 
+        /** This node's path (null: none), valid while {@link #pathEpoch} is the table's; kept only while recent. */
+        String path;
+
+        long pathEpoch = -1;
+
         Node(long id, long generation, Node parent, String name) {
             this.id = id;
             this.generation = generation;
@@ -59,7 +70,15 @@ final class NodeTable {
     private record Key(long parent, String name) {
     }
 
+    /** Slots of the recent-node cache: a power of two. */
+    static final int RECENT = 256;
+
     private final Map<Long, Node> byId = new HashMap<>();
+
+    private final Node[] recent = new Node[RECENT];
+
+    /** Moved on whenever a node's name or parent changes: the paths cached before are stale. */
+    private long epoch;
 
     private final Map<Key, Node> byName = new HashMap<>();
 
@@ -75,13 +94,13 @@ final class NodeTable {
 
     /** The path of node {@code id}, or null when the id is unknown or the node was unlinked. */
     synchronized String path(long id) {
-        Node node = this.byId.get(id);
+        Node node = node(id);
         return (node != null) ? pathOf(node) : null;
     }
 
     /** The path of entry {@code name} in directory {@code parent}, or null when the directory has none. */
     synchronized String childPath(long parent, String name) {
-        Node node = this.byId.get(parent);
+        Node node = node(parent);
         String dir = (node != null) ? pathOf(node) : null;
         if (dir == null) {
             return null;
@@ -91,7 +110,7 @@ final class NodeTable {
 
     /** The path of node {@code id}, or the path it had when it was unlinked, or null. */
     synchronized String pathOrLast(long id) {
-        Node node = this.byId.get(id);
+        Node node = node(id);
         if (node == null) {
             return null;
         }
@@ -99,23 +118,61 @@ final class NodeTable {
         return (path != null) ? path : node.lastPath;
     }
 
+    /** Node {@code id} from the recent cache or the map (then it becomes recent), or null. */
+    private Node node(long id) {
+        int slot = (int) id & (RECENT - 1);
+        Node node = this.recent[slot];
+        if (node != null && node.id == id) {
+            return node;
+        }
+        node = this.byId.get(id);
+        if (node != null) {
+            if (this.recent[slot] != null) {
+                this.recent[slot].path = null;
+                this.recent[slot].pathEpoch = -1;
+            }
+            this.recent[slot] = node;
+        }
+        return node;
+    }
+
     private String pathOf(Node node) {
         if (node == this.root) {
             return "/";
         }
+        if (node.pathEpoch == this.epoch) {
+            return node.path;
+        }
         StringBuilder path = new StringBuilder();
-        for (Node at = node; at != this.root; at = at.parent) {
-            if (at == null || at.name == null) {
-                return null;
+        Node at = node;
+        while (at != this.root && at.pathEpoch != this.epoch) {
+            if (at.name == null || at.parent == null) {
+                return remember(node, null);
             }
             path.insert(0, at.name).insert(0, '/');
+            at = at.parent;
         }
-        return path.toString();
+        if (at != this.root) {
+            if (at.path == null) {
+                return remember(node, null);
+            }
+            path.insert(0, at.path);
+        }
+        return remember(node, path.toString());
+    }
+
+    /** Caches {@code path} as {@code node}'s when the node is recent; returns it. */
+    private String remember(Node node, String path) {
+        if (this.recent[(int) node.id & (RECENT - 1)] == node) {
+            node.path = path;
+            node.pathEpoch = this.epoch;
+        }
+        return path;
     }
 
     /** The node a successful LOOKUP (or create, mkdir, ...) of {@code name} in {@code parent} returns, counted once more. */
     synchronized Node lookedUp(long parent, String name) {
-        Node dir = this.byId.get(parent);
+        Node dir = node(parent);
         if (dir == null) {
             return null;
         }
@@ -143,13 +200,17 @@ final class NodeTable {
         if (id == ROOT_ID) {
             return;
         }
-        Node node = this.byId.get(id);
+        Node node = node(id);
         if (node == null) {
             return;
         }
         node.lookups -= count;
         if (node.lookups <= 0) {
             this.byId.remove(id);
+            int slot = (int) id & (RECENT - 1);
+            if (this.recent[slot] == node) {
+                this.recent[slot] = null;
+            }
             if (node.name != null && node.parent != null) {
                 this.byName.remove(new Key(node.parent.id, node.name), node);
             }
@@ -161,6 +222,7 @@ final class NodeTable {
         Node node = this.byName.remove(new Key(parent, name));
         if (node != null) {
             node.lastPath = pathOf(node);
+            this.epoch++;
             node.parent = null;
             node.name = null;
         }
@@ -169,8 +231,9 @@ final class NodeTable {
     /** RENAME succeeded: what was at the new name is replaced, the node moves. */
     synchronized void renamed(long oldParent, String oldName, long newParent, String newName) {
         removed(newParent, newName);
+        this.epoch++;
         Node node = this.byName.remove(new Key(oldParent, oldName));
-        Node dir = this.byId.get(newParent);
+        Node dir = node(newParent);
         if (node != null && dir != null) {
             node.parent = dir;
             node.name = newName;
@@ -186,8 +249,9 @@ final class NodeTable {
     synchronized void exchanged(long parentA, String nameA, long parentB, String nameB) {
         Node a = this.byName.remove(new Key(parentA, nameA));
         Node b = this.byName.remove(new Key(parentB, nameB));
-        Node dirA = this.byId.get(parentA);
-        Node dirB = this.byId.get(parentB);
+        this.epoch++;
+        Node dirA = node(parentA);
+        Node dirB = node(parentB);
         if (a != null) {
             a.parent = dirB;
             a.name = (dirB != null) ? nameB : null;
@@ -206,7 +270,7 @@ final class NodeTable {
 
     /** A file handle on node {@code id} was opened. */
     synchronized void opened(long id) {
-        Node node = this.byId.get(id);
+        Node node = node(id);
         if (node != null) {
             node.opens++;
         }
@@ -217,7 +281,7 @@ final class NodeTable {
      * last handle and it was hidden (the caller unlinks it then), else null.
      */
     synchronized String released(long id) {
-        Node node = this.byId.get(id);
+        Node node = node(id);
         if (node == null || --node.opens > 0 || !node.hidden) {
             return null;
         }
@@ -241,7 +305,7 @@ final class NodeTable {
 
     /** The hidden node {@code id} was unlinked on its last release: it loses its name. */
     synchronized void detach(long id) {
-        Node node = this.byId.get(id);
+        Node node = node(id);
         if (node != null && node.parent != null && node.name != null) {
             removed(node.parent.id, node.name);
         }
@@ -253,7 +317,7 @@ final class NodeTable {
      * when the node was opened before and neither mtime nor size changed since.
      */
     synchronized boolean keepCacheOnOpen(long id, boolean fresh, long mtime, int mtimeNsec, long size) {
-        Node node = this.byId.get(id);
+        Node node = node(id);
         if (node == null) {
             return false;
         }
@@ -278,7 +342,7 @@ final class NodeTable {
 
     /** The lookup count of node {@code id} (0 when unknown), for tests and diagnostics. */
     synchronized long lookups(long id) {
-        Node node = this.byId.get(id);
+        Node node = node(id);
         return (node != null) ? node.lookups : 0;
     }
 

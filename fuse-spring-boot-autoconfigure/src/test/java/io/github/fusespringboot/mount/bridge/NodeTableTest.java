@@ -89,4 +89,48 @@ class NodeTableTest {
         assertThat(this.nodes.path(NodeTable.ROOT_ID)).isEqualTo("/");
     }
 
+    @Test
+    void cachedPathsFollowAnAncestorsRenameExchangeAndUnlink() {
+        NodeTable.Node a = this.nodes.lookedUp(NodeTable.ROOT_ID, "a");
+        NodeTable.Node b = this.nodes.lookedUp(a.id, "b");
+        NodeTable.Node c = this.nodes.lookedUp(b.id, "c");
+        NodeTable.Node other = this.nodes.lookedUp(NodeTable.ROOT_ID, "other");
+        assertThat(this.nodes.path(b.id)).isEqualTo("/a/b");
+        assertThat(this.nodes.path(c.id)).isEqualTo("/a/b/c"); // built from b's cached path
+        assertThat(this.nodes.path(c.id)).isEqualTo("/a/b/c"); // from its own
+        this.nodes.renamed(NodeTable.ROOT_ID, "a", NodeTable.ROOT_ID, "z");
+        assertThat(this.nodes.path(c.id)).isEqualTo("/z/b/c");
+        this.nodes.exchanged(NodeTable.ROOT_ID, "z", NodeTable.ROOT_ID, "other");
+        assertThat(this.nodes.path(c.id)).isEqualTo("/other/b/c");
+        assertThat(this.nodes.path(other.id)).isEqualTo("/z");
+        this.nodes.removed(NodeTable.ROOT_ID, "other");
+        assertThat(this.nodes.path(b.id)).isNull();
+        assertThat(this.nodes.path(c.id)).isNull();
+        assertThat(this.nodes.pathOrLast(a.id)).isEqualTo("/other");
+    }
+
+    @Test
+    void pathsStayRightForMoreNodesThanTheRecentCacheHolds() {
+        int count = NodeTable.RECENT * 4 + 3;
+        long[] ids = new long[count];
+        NodeTable.Node dir = this.nodes.lookedUp(NodeTable.ROOT_ID, "d");
+        for (int i = 0; i < count; i++) {
+            ids[i] = this.nodes.lookedUp(dir.id, "f" + i).id;
+        }
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < count; i++) {
+                assertThat(this.nodes.path(ids[i])).isEqualTo("/d/f" + i);
+            }
+        }
+        this.nodes.renamed(NodeTable.ROOT_ID, "d", NodeTable.ROOT_ID, "e");
+        for (int i = count - 1; i >= 0; i--) {
+            assertThat(this.nodes.path(ids[i])).isEqualTo("/e/f" + i);
+        }
+        for (int i = 0; i < count; i++) {
+            this.nodes.forget(ids[i], 1);
+            assertThat(this.nodes.path(ids[i])).isNull();
+        }
+        assertThat(this.nodes.size()).isEqualTo(2);
+    }
+
 }
