@@ -106,7 +106,7 @@ public final class Exchange {
         // a WRITE's data (after the in-header and fuse_write_in) and a reply's payload start pages
         this.request = NativeBuffer.pageAligned(requestSize, WRITE_DATA_AT);
         this.payload = NativeBuffer.pageAligned(payloadSize, 0);
-        this.replySlice = this.payload.pointer(0, payloadSize);
+        this.replySlice = this.payload.dataPointer(0, payloadSize);
         this.stat = FileStat.of(this.scratch.pointer(STAT_AT, 256));
         this.fileInfo = FuseFileInfo.of(this.scratch.pointer(FILE_INFO_AT, 64));
         this.statvfs = Statvfs.of(this.scratch.pointer(STATVFS_AT, 128));
@@ -198,7 +198,7 @@ public final class Exchange {
      */
     Pointer requestPointer(int offset, int size) {
         if (offset != this.requestSliceAt) {
-            this.requestSlice = this.request.pointer(offset, this.request.size() - offset);
+            this.requestSlice = this.request.dataPointer(offset, this.request.size() - offset);
             this.requestSliceAt = offset;
         }
         return this.requestSlice;

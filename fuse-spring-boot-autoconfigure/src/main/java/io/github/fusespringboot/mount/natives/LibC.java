@@ -76,4 +76,7 @@ public interface LibC {
 
     int sigfillset(Pointer signals);
 
+    /** For {@link DataPointer}: fills engine memory (an address from a direct buffer); sets no errno. */
+    long memset(long address, int value, @size_t long count);
+
 }

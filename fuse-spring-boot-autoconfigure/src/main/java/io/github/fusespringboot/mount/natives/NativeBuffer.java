@@ -70,6 +70,14 @@ public final class NativeBuffer {
         return this.pointer.slice(offset, size);
     }
 
+    /**
+     * {@code size} bytes at {@code offset} for a filesystem's data (a READ's reply, a WRITE's request):
+     * bounds-checked like {@link #pointer(int, int)}, and large fills go to libc's {@code memset}.
+     */
+    public Pointer dataPointer(int offset, int size) {
+        return new DataPointer(pointer(offset, size));
+    }
+
     long address() {
         return this.address;
     }

@@ -18,7 +18,8 @@ import org.springframework.context.annotation.Bean;
  * nothing leaked. {@code --scenario=read --op-timers=none|off|on [--seconds=10]} runs the read
  * benchmark instead; {@code --scenario=throughput} the data-path benchmark ({@link ThroughputBench}) and
  * {@code --scenario=idle --mounts=N} the idle-cost one ({@link IdleBench}).
- * {@code --scenario=health [--checks=20000]} times health checks.
+ * {@code --scenario=health [--checks=20000]} times health checks; {@code --scenario=fill} how fast a
+ * read's buffer is cleared ({@link FillBench}).
  */
 @SpringBootApplication
 public class SeedBenchApplication {
@@ -37,6 +38,9 @@ public class SeedBenchApplication {
             if (scenario.contains("throughput")) {
                 this.exitCode = new ThroughputBench(manager, options, new ScenarioArguments(args), System.out)
                     .run();
+            }
+            else if (scenario.contains("fill")) {
+                this.exitCode = new FillBench(new ScenarioArguments(args), System.out).run();
             }
             else if (scenario.contains("idle")) {
                 this.exitCode = new IdleBench(manager, options, new ScenarioArguments(args), System.out).run();
