@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * blocks in {@code read} on a descriptor of its own on the mount's connection (a clone, so that it can
  * block while the mount's own descriptor stays non-blocking for the epoll) and answers there, so a
  * request costs one {@code read} and one {@code writev} and wakes exactly one thread; while every
- * reader is busy another starts, up to the mount's cap. The {@link Registration} hands a mount over
+ * reader is busy another starts, up to the mount's cap, and counts as waiting from the moment it is
+ * started (as libfuse counts a thread it starts as available), so that the requests that come while
+ * it starts do not start more. The {@link Registration} hands a mount over
  * after a run of requests in quick succession and leaves its descriptor out of epoll meanwhile.
  *
  * <p>
@@ -68,7 +70,7 @@ final class DedicatedReaders {
     /** Readers running or being started: at most the cap; the one that takes it to 0 gives the mount back. */
     private final AtomicInteger count = new AtomicInteger();
 
-    /** Readers waiting in read now. */
+    /** Readers waiting in read now, and readers started but not yet at their first read. */
     private final AtomicInteger idle = new AtomicInteger();
 
     /** RELEASE (or RELEASEDIR) requests running now. */
@@ -102,7 +104,7 @@ final class DedicatedReaders {
         this.lastRequest = System.nanoTime();
         this.releasing = false;
         this.count.incrementAndGet();
-        if (launch(clone)) {
+        if (launch(clone, false)) {
             return true;
         }
         this.count.decrementAndGet();
@@ -111,11 +113,12 @@ final class DedicatedReaders {
     }
 
     /**
-     * Starts a reader thread on {@code clone}, counted as serving with the handle from now on. On
-     * false (no thread), the clone is closed and the caller takes back its count and the handle's.
+     * Starts a reader thread on {@code clone}, counted as serving with the handle from now on
+     * ({@code countedIdle}: and already counted as waiting). On false (no thread), the clone is
+     * closed and the caller takes back its counts and the handle's.
      */
-    private boolean launch(FuseDevice clone) {
-        Reader reader = new Reader(clone);
+    private boolean launch(FuseDevice clone, boolean countedIdle) {
+        Reader reader = new Reader(clone, countedIdle);
         this.readers.add(reader);
         this.handle.requestStarted(); // a reader counts as serving until it ends
         try {
@@ -162,6 +165,9 @@ final class DedicatedReaders {
             logger.error("A FUSE reader thread failed", ex);
         }
         finally {
+            if (reader.countedIdle) {
+                this.idle.decrementAndGet(); // ended before its first read
+            }
             reader.reading = false;
             reader.device.close();
             thread.setName(idleName);
@@ -176,7 +182,12 @@ final class DedicatedReaders {
         if (this.releasing) {
             return false;
         }
-        this.idle.incrementAndGet();
+        if (reader.countedIdle) {
+            reader.countedIdle = false; // counted when it was started
+        }
+        else {
+            this.idle.incrementAndGet();
+        }
         int length = this.session.receive(buffer, reader.device);
         int stillIdle = this.idle.decrementAndGet();
         reader.reading = false;
@@ -208,7 +219,7 @@ final class DedicatedReaders {
         return true;
     }
 
-    /** Starts a reader on a slot {@link #reserve()} took. */
+    /** Starts a reader on a slot {@link #reserve()} took, counted as waiting until its first read. */
     private void addReader() {
         FuseDevice clone;
         try {
@@ -219,7 +230,9 @@ final class DedicatedReaders {
             this.count.decrementAndGet(); // a reader is running: this is not the last
             return;
         }
-        if (!launch(clone)) {
+        this.idle.incrementAndGet();
+        if (!launch(clone, true)) {
+            this.idle.decrementAndGet();
             readerEnded();
         }
     }
@@ -281,8 +294,12 @@ final class DedicatedReaders {
 
         volatile boolean reading;
 
-        Reader(FuseDevice device) {
+        /** Counted in {@code idle} by whoever started it, until its first read (only its thread reads this after). */
+        boolean countedIdle;
+
+        Reader(FuseDevice device, boolean countedIdle) {
             this.device = device;
+            this.countedIdle = countedIdle;
         }
 
         @Override

@@ -92,6 +92,19 @@ class DedicatedReadersTest {
             }
         }
         assertThat(dedicated).as("1 MiB writes one after the other got the mount readers of its own").isTrue();
+        // one caller has one request in flight: the reader serving it and one waiting are enough; a third
+        // starts when the next request comes before the reader that answered is back in read, but a reader
+        // being started counts as waiting, so the requests that come while it starts start no more
+        int most = 0;
+        try (java.nio.channels.FileChannel sink = java.nio.channels.FileChannel.open(mount.mountPoint().resolve("sink"),
+                java.nio.file.StandardOpenOption.WRITE)) {
+            for (int i = 0; i < 500; i++) {
+                block.clear();
+                sink.write(block);
+                most = Math.max(most, readerThreads("large").size());
+            }
+        }
+        assertThat(most).as("readers of a mount with one caller (its cap: 10)").isBetween(1, 3);
         // a run of large transfers: 8 of 1 MiB (each counts for LARGE_WEIGHT of the RUN)
         long run = BusyMeter.RUN / BusyMeter.LARGE_WEIGHT;
         assertThat(fs.written.get()).as("bytes the filesystem was handed").isGreaterThanOrEqualTo(run << 20);
