@@ -55,6 +55,50 @@ class QuickCallerTest {
         assertThat(source.reads.get()).isEqualTo(1);
     }
 
+    @Test
+    void aCallerMeasuredSlowIsProbedAndAProbeThatFindsTheRequestMakesItQuick() {
+        QuickCaller quick = new QuickCaller();
+        long now = NOW;
+        for (int i = 0; i < QuickCaller.FIRST_PROBE; i++) {
+            assertThat(quick.isQuick()).as("after %d slow wake-ups", i).isFalse();
+            now = slowWakeUp(quick, now);
+        }
+        assertThat(quick.isQuick()).as("a probe after %d", QuickCaller.FIRST_PROBE).isTrue();
+        assertThat(quick.await(new Source(2, false), null, null)).isEqualTo(100);
+        assertThat(quick.isQuick()).as("quick after a wait found the request").isTrue();
+        assertThat(quick.await(new Source(Integer.MAX_VALUE, false), null, null)).isEqualTo(-1);
+        assertThat(quick.isQuick()).as("slow after a wait in vain").isFalse();
+        for (int i = 0; i < QuickCaller.FIRST_PROBE; i++) { // probed as soon as at first: it was quick
+            assertThat(quick.isQuick()).as("after %d slow wake-ups", i).isFalse();
+            now = slowWakeUp(quick, now);
+        }
+        assertThat(quick.isQuick()).isTrue();
+    }
+
+    @Test
+    void probesInVainComeAtDoublingIntervalsUpToTheLast() {
+        QuickCaller quick = new QuickCaller();
+        long now = NOW;
+        for (int expected = QuickCaller.FIRST_PROBE; expected <= 4 * QuickCaller.LAST_PROBE; expected *= 2) {
+            int gap = Math.min(expected, QuickCaller.LAST_PROBE);
+            for (int i = 0; i < gap; i++) {
+                assertThat(quick.isQuick()).as("wake-up %d of %d before a probe", i, gap).isFalse();
+                now = slowWakeUp(quick, now);
+            }
+            assertThat(quick.isQuick()).as("a probe after %d wake-ups", gap).isTrue();
+            assertThat(quick.await(new Source(Integer.MAX_VALUE, true), null, null)).isEqualTo(-1);
+            assertThat(quick.isQuick()).isFalse();
+        }
+    }
+
+    /** The mount went quiet at {@code now} and the next request was read too late for a quick caller. */
+    private static long slowWakeUp(QuickCaller quick, long now) {
+        quick.quiet(now);
+        long later = now + QuickCaller.QUICK_NANOS * 4;
+        quick.woken(later);
+        return later;
+    }
+
     private static QuickCaller quickCaller() {
         QuickCaller quick = new QuickCaller();
         for (int i = 0; i < QuickCaller.QUICK_RUN; i++) {
