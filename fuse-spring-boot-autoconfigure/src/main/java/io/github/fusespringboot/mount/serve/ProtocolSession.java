@@ -167,9 +167,19 @@ public final class ProtocolSession implements ServingSession {
         Buffers buffers = BUFFERS.get();
         if (buffers == null || buffers.exchange.request.size() < this.requestSize
                 || buffers.exchange.payload.size() < this.payloadSize) {
-            buffers = new Buffers(new Exchange(this.requestSize, this.payloadSize));
-            BUFFERS.set(buffers);
+            return newBuffers();
         }
+        return buffers;
+    }
+
+    /**
+     * The calling thread's first buffers (or larger ones), once per thread: a method of its own, so
+     * that the JIT does not compile the making of an {@link Exchange} into every request's
+     * {@link #buffer()} (which it did: 175 ms of C2 time for that one method in a fresh JVM).
+     */
+    private Buffers newBuffers() {
+        Buffers buffers = new Buffers(new Exchange(this.requestSize, this.payloadSize));
+        BUFFERS.set(buffers);
         return buffers;
     }
 
