@@ -2,7 +2,7 @@
 package io.github.fusespringboot.samples.seedbench;
 
 import java.io.PrintStream;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -36,16 +36,16 @@ final class FillBench {
             NativeBuffer buffer = NativeBuffer.pageAligned(size, 0);
             Pointer plain = buffer.pointer(0, size);
             Pointer data = buffer.dataPointer(0, size);
-            double[] plainMicros = new double[repeat];
-            double[] dataMicros = new double[repeat];
+            List<Double> plainMicros = new ArrayList<>();
+            List<Double> dataMicros = new ArrayList<>();
             time(plain, size, fills);
             time(data, size, fills);
             for (int i = 0; i < repeat; i++) {
-                plainMicros[i] = time(plain, size, fills);
-                dataMicros[i] = time(data, size, fills);
+                plainMicros.add(time(plain, size, fills));
+                dataMicros.add(time(data, size, fills));
             }
-            double before = median(plainMicros);
-            double after = median(dataMicros);
+            double before = ThroughputBench.median(plainMicros);
+            double after = ThroughputBench.median(dataMicros);
             this.out.printf(Locale.ROOT, "RESULT scenario=fill size=%d fills=%d jnr_us=%.2f engine_us=%.2f jnr/engine=%.2f%n",
                     size, fills, before, after, before / after);
         }
@@ -58,12 +58,6 @@ final class FillBench {
             pointer.setMemory(0, size, (byte) (i & 1));
         }
         return (System.nanoTime() - start) / 1e3 / fills;
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 
 }

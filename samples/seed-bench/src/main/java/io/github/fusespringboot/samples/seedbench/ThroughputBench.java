@@ -267,7 +267,8 @@ final class ThroughputBench {
         }
     }
 
-    private static double median(List<Double> figures) {
+    /** The median of {@code figures} (the mean of the middle two for an even count), 0 for none. */
+    static double median(List<Double> figures) {
         if (figures.isEmpty()) {
             return 0;
         }
