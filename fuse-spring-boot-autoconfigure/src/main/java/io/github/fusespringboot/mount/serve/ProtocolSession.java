@@ -140,8 +140,8 @@ public final class ProtocolSession implements ServingSession {
     }
 
     /**
-     * How many requests with this opcode were answered ENOSYS because the engine does not know it
-     * (opcodes of 63 and above share slot 63).
+     * How many requests with this opcode were answered ENOSYS: the engine does not know the opcode,
+     * or the filesystem does not implement the operation (opcodes of 63 and above share slot 63).
      */
     public long unimplementedAnswers(int opcode) {
         return (opcode >= 0 && opcode < 64) ? this.unimplemented.get(opcode) : 0;
@@ -326,11 +326,11 @@ public final class ProtocolSession implements ServingSession {
                 return Opcode.isNoReply(opcode) ? FilesystemBridge.NO_REPLY : -Errno.EACCES;
             }
         }
-        if (!this.bridge.answers(opcode)) {
+        int result = this.bridge.answers(opcode) ? this.bridge.handle(exchange) : -Errno.ENOSYS; // as libfuse
+        if (result == -Errno.ENOSYS) {
             this.unimplemented.incrementAndGet(Math.min(Math.max(opcode, 0), 63));
-            return -Errno.ENOSYS; // what libfuse answers an opcode it does not know
         }
-        return this.bridge.handle(exchange);
+        return result;
     }
 
     private int init(Exchange exchange) {
