@@ -346,9 +346,11 @@ public final class ProtocolSession implements ServingSession {
         if (!outcome.again()) {
             this.bridge.init(exchange, outcome, (outcome.flags() & InitFlags.ASYNC_READ) != 0);
             this.negotiated = outcome;
-            logger.debug("FUSE INIT: kernel {}.{} flags {}; agreed 7.{} max_write {} max_pages {} flags {}",
-                    kernel.major(), kernel.minor(), InitFlags.names(kernel.flags()), outcome.minor(),
-                    outcome.maxWrite(), outcome.maxPages(), InitFlags.names(outcome.flags()));
+            if (logger.isDebugEnabled()) {
+                logger.debug("FUSE INIT: kernel {}.{} flags {}; agreed 7.{} max_write {} max_pages {} flags {}",
+                        kernel.major(), kernel.minor(), InitFlags.names(kernel.flags()), outcome.minor(),
+                        outcome.maxWrite(), outcome.maxPages(), InitFlags.names(outcome.flags()));
+            }
         }
         return length;
     }
