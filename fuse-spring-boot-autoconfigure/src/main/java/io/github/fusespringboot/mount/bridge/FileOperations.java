@@ -20,6 +20,8 @@ final class FileOperations {
 
     private static final int O_ACCMODE = 03;
 
+    private static final int O_RDONLY = 0;
+
     private static final int O_WRONLY = 01;
 
     private static final int O_RDWR = 02;
@@ -113,7 +115,11 @@ final class FileOperations {
             bits |= BIT_KEEP_CACHE;
         }
         this.bridge.nodes.opened(node);
-        return Replies.open(ex.out(), 0, fh, replyOpenFlags(bits));
+        int flags = replyOpenFlags(bits);
+        if ((request.flags() & O_ACCMODE) == O_RDONLY && this.bridge.noFlushOnReadOnly()) {
+            flags |= Replies.FOPEN_NOFLUSH;
+        }
+        return Replies.open(ex.out(), 0, fh, flags);
     }
 
     /** auto_cache: keep the kernel's page cache when mtime and size are what the last open saw. */

@@ -63,6 +63,9 @@ public final class FilesystemBridge {
 
     private final AtomicBoolean destroyed = new AtomicBoolean();
 
+    /** Whether read-only opens answer FOPEN_NOFLUSH (see {@link #init}); decided by INIT, before any OPEN. */
+    private volatile boolean noFlushOnReadOnly;
+
     public FilesystemBridge(FuseFS filesystem, SessionCallbacks callbacks, BridgeOptions options) {
         this.filesystem = filesystem;
         this.callbacks = callbacks;
@@ -203,6 +206,11 @@ public final class FilesystemBridge {
         if (!this.initialized.compareAndSet(false, true)) {
             return;
         }
+        // the kernel would learn from the first FLUSH's ENOSYS to send no more; a file opened read-only
+        // has no writes of its own to wait for at close, so it is told at OPEN instead (one round trip
+        // less for a mount's first close). Not with lock, whose FLUSH releases the owner's POSIX locks.
+        this.noFlushOnReadOnly = outcome.minor() >= 35 && !this.implemented.flush && !this.implemented.lock
+                && (outcome.flags() & InitFlags.WRITEBACK_CACHE) == 0;
         Pointer conn = exchange.connectionInfo(outcome.major(), outcome.minor(), outcome.maxWrite(),
                 outcome.maxReadahead(), asyncRead);
         if (!this.implemented.init) {
@@ -218,6 +226,11 @@ public final class FilesystemBridge {
         finally {
             CallerContext.leave();
         }
+    }
+
+    /** Whether an OPEN for reading only answers FOPEN_NOFLUSH: no flush, no lock, no writeback cache, 7.35 or newer. */
+    boolean noFlushOnReadOnly() {
+        return this.noFlushOnReadOnly;
     }
 
     /** Calls the filesystem's destroy once, if init was called (as fuse_destroy does). */

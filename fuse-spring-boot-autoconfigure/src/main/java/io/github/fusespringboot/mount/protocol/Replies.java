@@ -43,6 +43,9 @@ public final class Replies {
 
     public static final int FOPEN_NONSEEKABLE = 1 << 2;
 
+    /** Since protocol 7.35: the kernel sends no FLUSH when the file is closed (ignored with writeback_cache). */
+    public static final int FOPEN_NOFLUSH = 1 << 5;
+
     private Replies() {
     }
 
