@@ -3,7 +3,9 @@
  * mkdir; open /dev/fuse (O_CLOEXEC); mount(2) "fd=N,rootmode=40000,user_id=0,group_id=0";
  * fuse_kern_chan_new + fuse_new on that descriptor; a thread running fuse_loop; open, read and check
  * /hello through the kernel; umount2; join the loop; fuse_destroy (closes the descriptor); rmdir.
- * Usage: cycle2 ROOT CYCLES WORKERS [multi]. Prints one RESULT line; exits 1 on any failure.
+ * Usage: cycle2 ROOT CYCLES WORKERS [multi]. Prints one RESULT line (with phase_us: the mean wall
+ * microseconds of mkdir, up = open, mount, fuse_new, the loop's thread and the read, down = umount2,
+ * join and fuse_destroy, and rmdir; seed-bench prints the same split); exits 1 on any failure.
  */
 #define FUSE_USE_VERSION 26
 #define _GNU_SOURCE
@@ -33,6 +35,15 @@ static int multithreaded;
 static atomic_int next_cycle;
 static atomic_int failures;
 static atomic_int aborted;
+/* summed wall nanoseconds of each phase over all cycles: mkdir, up, down, rmdir */
+static atomic_llong phase_ns[4];
+
+static long long now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000000000LL + t.tv_nsec;
+}
 
 static int h_getattr(const char *path, struct stat *st)
 {
@@ -98,8 +109,10 @@ static int one_cycle(int worker, int cycle)
 	char dir[4096], file[4200], opts[128], got[64];
 	snprintf(dir, sizeof dir, "%s/c%d-%d", root, worker, cycle);
 	snprintf(file, sizeof file, "%s/hello", dir);
+	long long t0 = now_ns();
 	if (mkdir(dir, 0755) != 0)
 		return fail(cycle, "mkdir");
+	long long t1 = now_ns();
 	int fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		rmdir(dir);
@@ -133,6 +146,7 @@ static int one_cycle(int worker, int cycle)
 	}
 	if (!ok)
 		fail(cycle, "read /hello");
+	long long t2 = now_ns();
 	if (umount2(dir, 0) != 0) {
 		fail(cycle, "umount2");
 		umount2(dir, MNT_DETACH);
@@ -155,7 +169,13 @@ static int one_cycle(int worker, int cycle)
 		pthread_join(thread, NULL);
 	}
 	fuse_destroy(f);
+	long long t3 = now_ns();
 	rmdir(dir);
+	long long t4 = now_ns();
+	atomic_fetch_add(&phase_ns[0], t1 - t0);
+	atomic_fetch_add(&phase_ns[1], t2 - t1);
+	atomic_fetch_add(&phase_ns[2], t3 - t2);
+	atomic_fetch_add(&phase_ns[3], t4 - t3);
 	return ok ? 0 : -1;
 }
 
@@ -199,8 +219,10 @@ int main(int argc, char *argv[])
 	double user = (r1.ru_utime.tv_sec - r0.ru_utime.tv_sec) * 1e6 + (r1.ru_utime.tv_usec - r0.ru_utime.tv_usec);
 	double sys = (r1.ru_stime.tv_sec - r0.ru_stime.tv_sec) * 1e6 + (r1.ru_stime.tv_usec - r0.ru_stime.tv_usec);
 	printf("RESULT mode=c-libfuse2 cycles=%d workers=%d loop=%s failures=%d aborted=%d seconds=%.1f cycles_per_s=%.0f "
-			"cpu_us_per_cycle=%.0f cpu_user_us=%.0f cpu_sys_us=%.0f\n",
+			"cpu_us_per_cycle=%.0f cpu_user_us=%.0f cpu_sys_us=%.0f phase_us=mkdir:%.0f,up:%.0f,down:%.0f,rmdir:%.0f\n",
 			cycles, workers, multithreaded ? "multi" : "single", atomic_load(&failures), atomic_load(&aborted), seconds,
-			cycles / seconds, (user + sys) / cycles, user / cycles, sys / cycles);
+			cycles / seconds, (user + sys) / cycles, user / cycles, sys / cycles,
+			atomic_load(&phase_ns[0]) / 1e3 / cycles, atomic_load(&phase_ns[1]) / 1e3 / cycles,
+			atomic_load(&phase_ns[2]) / 1e3 / cycles, atomic_load(&phase_ns[3]) / 1e3 / cycles);
 	return atomic_load(&failures) == 0 ? 0 : 1;
 }

@@ -55,6 +55,8 @@ final class SeedBench {
 
     private final long[] unmountNanos;
 
+    private final CyclePhases phases = new CyclePhases();
+
     SeedBench(MountManager manager, BenchOptions options, PrintStream out) {
         this.manager = manager;
         this.options = options;
@@ -135,6 +137,9 @@ final class SeedBench {
                 percentile(this.mountNanos, 50), percentile(this.mountNanos, 99), percentile(this.unmountNanos, 50),
                 percentile(this.unmountNanos, 99), leakedMounts, leakedFds, leakedThreads, o.hostMounts());
         this.out.println("CPU us per cycle: " + cpuPerCycle);
+        if (!o.jnrFuseBaseline()) {
+            this.out.println("PHASES wall us per cycle: " + this.phases.perCycle(this.done.get()));
+        }
         boolean clean = this.failures.get() == 0 && leakedMounts == 0 && leakedFds == 0 && leakedThreads == 0
                 && this.done.get() == o.cycles();
         return clean ? 0 : 1;
@@ -172,6 +177,7 @@ final class SeedBench {
     }
 
     private void starterCycle(int worker, int cycle, FuseFS fs, Path dir) throws IOException {
+        long start = System.nanoTime();
         Files.createDirectory(dir);
         long t0 = System.nanoTime();
         FuseMount mount = this.manager.mount(MountSpec.builder("w" + worker, dir, fs)
@@ -187,6 +193,7 @@ final class SeedBench {
         mount.unmount();
         long t3 = System.nanoTime();
         Files.delete(dir);
+        this.phases.add(start, t0, t1, t2, t3, System.nanoTime());
         this.mountNanos[cycle] = t1 - t0;
         this.unmountNanos[cycle] = t3 - t2;
     }
